@@ -1,0 +1,1 @@
+"""The Qt-free journey domain: model, operations, templates and layout."""

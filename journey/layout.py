@@ -1,0 +1,423 @@
+"""The layout: the geometry of a map in points (1/72 in), y growing downwards.
+
+One layout, many renderers: the canvas, the PDF poster, the PNG poster and the
+report's overview all draw exactly these rectangles and text lines, so what
+prints is what the room saw. `layout_map` is pure and deterministic: the same
+`MapData` and `Style` always give the same `MapLayout`.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field, replace
+
+from .fonts import ASCENT, metrics
+from .models import LaneKind
+from .queries import MapData
+from .text import fit_text, line_height
+
+
+@dataclass(frozen=True)
+class Rect:
+    x: float
+    y: float
+    w: float
+    h: float
+
+    @property
+    def right(self) -> float:
+        return self.x + self.w
+
+    @property
+    def bottom(self) -> float:
+        return self.y + self.h
+
+    def contains(self, other: Rect, eps: float = 1e-6) -> bool:
+        return (other.x >= self.x - eps and other.y >= self.y - eps
+                and other.right <= self.right + eps and other.bottom <= self.bottom + eps)
+
+    def intersects(self, other: Rect, eps: float = 1e-6) -> bool:
+        return (self.x < other.right - eps and other.x < self.right - eps
+                and self.y < other.bottom - eps and other.y < self.bottom - eps)
+
+
+@dataclass(frozen=True)
+class TextLine:
+    text: str
+    x: float  # left end of the line
+    baseline: float
+    size: float
+    bold: bool = False
+    width: float = 0.0
+
+
+@dataclass(frozen=True)
+class Style:
+    """Every size of the map in points; `scaled` gives the presentation variant."""
+
+    margin: float = 24
+    title_h: float = 60
+    title_size: float = 22
+    subtitle_size: float = 11
+    lane_header_w: float = 150
+    stage_header_h: float = 44
+    stage_w: float = 260
+    header_size: float = 13
+    lane_header_size: float = 11
+    kind_size: float = 8
+    header_pad: float = 8
+    cell_pad: float = 10
+    note_w: float = 110
+    note_h: float = 80
+    note_gap: float = 8
+    note_pad: float = 6
+    note_size: float = 10
+    note_min_size: float = 6
+    min_lane_h: float = 100
+    emotion_lane_h: float = 180
+    collapsed_lane_h: float = 28
+    vote_r: float = 3.2
+    curve_label_size: float = 8
+    scale_size: float = 8
+
+    def scaled(self, text_factor: float) -> Style:
+        """Same geometry with larger text (presentation mode, base text size)."""
+        return replace(self, note_size=self.note_size * text_factor,
+                       header_size=self.header_size * text_factor,
+                       lane_header_size=self.lane_header_size * text_factor)
+
+
+@dataclass(frozen=True)
+class VoteDot:
+    cx: float
+    cy: float
+    r: float
+    colour: str
+
+
+@dataclass(frozen=True)
+class NoteBox:
+    id: str
+    stage_id: str
+    lane_id: str
+    rect: Rect
+    colour: str
+    text: str
+    lines: tuple[TextLine, ...]
+    font_size: float
+    truncated: bool
+    votes: int = 0
+    dots: tuple[VoteDot, ...] = ()
+    more_votes: TextLine | None = None
+    tags: str = ""
+    author: str = ""
+
+
+@dataclass(frozen=True)
+class HeaderBox:
+    id: str
+    rect: Rect
+    lines: tuple[TextLine, ...]
+    kind: str = ""
+
+
+@dataclass(frozen=True)
+class CellBox:
+    stage_id: str
+    lane_id: str
+    rect: Rect
+    kind: str
+    hidden_notes: int = 0  # notes not drawn because the lane is collapsed
+
+
+@dataclass(frozen=True)
+class CurvePointBox:
+    id: str
+    stage_id: str
+    x: float
+    y: float
+    score: float
+    label: TextLine | None
+
+
+@dataclass(frozen=True)
+class CurveShape:
+    id: str
+    name: str
+    colour: str
+    points: tuple[CurvePointBox, ...]
+    #: Cubic Bézier segments (p0, c1, c2, p1), each point an (x, y) pair.
+    segments: tuple[tuple[tuple[float, float], ...], ...]
+
+
+@dataclass(frozen=True)
+class ScaleTick:
+    value: int
+    y: float
+    label: TextLine
+
+
+@dataclass(frozen=True)
+class ScaleShape:
+    lane_id: str
+    area: Rect  # where scores map to y: top = scale max, bottom = scale min
+    scale_min: int
+    scale_max: int
+    ticks: tuple[ScaleTick, ...]
+    neutral_y: float | None  # the 0 line for signed scales
+
+
+@dataclass
+class MapLayout:
+    width: float
+    height: float
+    style: Style
+    title: HeaderBox
+    stages: list[HeaderBox]
+    lanes: list[HeaderBox]
+    cells: list[CellBox]
+    notes: list[NoteBox]
+    curves: list[CurveShape]
+    scales: list[ScaleShape]
+    note_by_id: dict[str, NoteBox] = field(default_factory=dict)
+
+    @property
+    def bounds(self) -> Rect:
+        return Rect(0, 0, self.width, self.height)
+
+    def cell(self, stage_id: str, lane_id: str) -> CellBox | None:
+        for c in self.cells:
+            if c.stage_id == stage_id and c.lane_id == lane_id:
+                return c
+        return None
+
+    def text_lines(self) -> list[TextLine]:
+        """Every line of text the layout draws (for legibility figures and tests)."""
+        out = list(self.title.lines)
+        for h in self.stages + self.lanes:
+            out.extend(h.lines)
+        for n in self.notes:
+            out.extend(n.lines)
+        for c in self.curves:
+            out.extend(p.label for p in c.points if p.label)
+        for s in self.scales:
+            out.extend(t.label for t in s.ticks)
+        return out
+
+
+# -- text helpers -----------------------------------------------------------
+
+def _lines(texts: tuple[str, ...], x: float, top: float, width: float, size: float,
+           bold: bool = False, align: str = "left") -> tuple[TextLine, ...]:
+    m = metrics("sans-bold" if bold else "sans")
+    out = []
+    for i, t in enumerate(texts):
+        w = m.width(t, size)
+        lx = x + (width - w) / 2 if align == "center" else (x + width - w if align == "right" else x)
+        out.append(TextLine(t, lx, top + i * line_height(size) + size * ASCENT, size, bold, w))
+    return tuple(out)
+
+
+def _boxed(text: str, rect: Rect, size: float, min_size: float, pad: float,
+           bold: bool = False, align: str = "left", valign: str = "top") -> tuple[TextLine, ...]:
+    style = "sans-bold" if bold else "sans"
+    inner_w, inner_h = max(1.0, rect.w - 2 * pad), max(1.0, rect.h - 2 * pad)
+    fitted = fit_text(text, inner_w, inner_h, size, min_size, style)
+    top = rect.y + pad
+    if valign == "middle":
+        top += (inner_h - len(fitted.lines) * line_height(fitted.size)) / 2
+    return _lines(fitted.lines, rect.x + pad, top, inner_w, fitted.size, bold, align)
+
+
+# -- the layout ---------------------------------------------------------------
+
+def _lane_height(data: MapData, lane, cols_by_stage: dict[str, int], st: Style) -> float:
+    if lane.collapsed:
+        return st.collapsed_lane_h
+    rows = 0
+    for stage in data.stages:
+        n = len(data.notes.get((stage.id, lane.id), ()))
+        rows = max(rows, math.ceil(n / cols_by_stage[stage.id]) if n else 0)
+    notes_h = 2 * st.cell_pad + rows * st.note_h + max(0, rows - 1) * st.note_gap if rows else 0
+    if lane.kind == LaneKind.EMOTION:
+        return st.emotion_lane_h + (notes_h - st.cell_pad if rows else 0)
+    return max(st.min_lane_h, notes_h)
+
+
+def _note_box(note, rect: Rect, votes: list[str], st: Style) -> NoteBox:
+    pad = st.note_pad
+    dot_row = 2 * st.vote_r + 3 if votes else 0.0
+    text_rect = Rect(rect.x, rect.y, rect.w, rect.h - dot_row)
+    fitted = fit_text(note.text, max(1.0, rect.w - 2 * pad), max(1.0, text_rect.h - 2 * pad),
+                      st.note_size, st.note_min_size)
+    lines = _lines(fitted.lines, rect.x + pad, rect.y + pad, rect.w - 2 * pad, fitted.size)
+    dots: list[VoteDot] = []
+    more = None
+    if votes:
+        step = 2 * st.vote_r + 2
+        fit = max(1, int((rect.w - 2 * pad + 2) // step))
+        shown = votes if len(votes) <= fit else votes[: max(0, fit - 3)]
+        cy = rect.bottom - pad - st.vote_r
+        for i, colour in enumerate(shown):
+            dots.append(VoteDot(rect.x + pad + st.vote_r + i * step, cy, st.vote_r, colour))
+        if len(shown) < len(votes):
+            label = f"+{len(votes) - len(shown)}"
+            x = rect.x + pad + len(shown) * step
+            more = TextLine(label, x, cy + st.vote_r, 2.6 * st.vote_r, True,
+                            metrics("sans-bold").width(label, 2.6 * st.vote_r))
+    return NoteBox(note.id, note.stage_id, note.lane_id, rect, note.colour, note.text, lines,
+                   fitted.size, fitted.truncated, len(votes), tuple(dots), more,
+                   note.tags, note.author)
+
+
+def _smooth(points: list[tuple[float, float]], top: float, bottom: float):
+    """Catmull–Rom through the points as Béziers, control points kept inside the lane."""
+    segs = []
+    n = len(points)
+    for i in range(n - 1):
+        p0 = points[i - 1] if i > 0 else points[i]
+        p1, p2 = points[i], points[i + 1]
+        p3 = points[i + 2] if i + 2 < n else p2
+        c1 = (p1[0] + (p2[0] - p0[0]) / 6, p1[1] + (p2[1] - p0[1]) / 6)
+        c2 = (p2[0] - (p3[0] - p1[0]) / 6, p2[1] - (p3[1] - p1[1]) / 6)
+        c1 = (c1[0], min(bottom, max(top, c1[1])))
+        c2 = (c2[0], min(bottom, max(top, c2[1])))
+        segs.append((p1, c1, c2, p2))
+    return tuple(segs)
+
+
+def layout_map(data: MapData, style: Style | None = None) -> MapLayout:
+    st = style or Style()
+    x0 = st.margin + st.lane_header_w
+    y_headers = st.margin + st.title_h
+    y0 = y_headers + st.stage_header_h
+
+    # Stage columns.
+    stage_rects: dict[str, Rect] = {}
+    cols: dict[str, int] = {}
+    note_w: dict[str, float] = {}
+    x = x0
+    stages: list[HeaderBox] = []
+    for stage in data.stages:
+        w = stage.width or st.stage_w
+        inner = w - 2 * st.cell_pad
+        nw = min(st.note_w, inner)
+        cols[stage.id] = max(1, int((inner + st.note_gap) // (nw + st.note_gap)))
+        note_w[stage.id] = nw
+        rect = Rect(x, y_headers, w, st.stage_header_h)
+        stage_rects[stage.id] = rect
+        stages.append(HeaderBox(stage.id, rect, _boxed(
+            stage.name, rect, st.header_size, 8, st.header_pad, True, "center", "middle")))
+        x += w
+    right = max(x, x0 + 200)
+
+    # Lane rows.
+    lanes: list[HeaderBox] = []
+    lane_rects: dict[str, Rect] = {}
+    y = y0
+    for lane in data.lanes:
+        h = _lane_height(data, lane, cols, st)
+        rect = Rect(st.margin, y, st.lane_header_w, h)
+        lane_rects[lane.id] = rect
+        kind_label = LaneKind(lane.kind).label if lane.kind in LaneKind._value2member_map_ else ""
+        name_rect = Rect(rect.x, rect.y, rect.w, min(h, 3 * line_height(st.lane_header_size)
+                                                       + 2 * st.header_pad))
+        lines = _boxed(lane.name, name_rect, st.lane_header_size, 7, st.header_pad, True)
+        if kind_label and kind_label.casefold() != lane.name.casefold() and not lane.collapsed:
+            top = (lines[-1].baseline + st.kind_size * 0.6) if lines else rect.y + st.header_pad
+            if top + line_height(st.kind_size) <= rect.bottom - 2:
+                lines += _lines((kind_label,), rect.x + st.header_pad, top,
+                                rect.w - 2 * st.header_pad, st.kind_size)
+        lanes.append(HeaderBox(lane.id, rect, lines, lane.kind))
+        y += h
+    bottom = max(y, y0 + 60)
+
+    # Cells and notes.
+    cells: list[CellBox] = []
+    notes: list[NoteBox] = []
+    for lane in data.lanes:
+        lrect = lane_rects[lane.id]
+        top_offset = st.emotion_lane_h - st.cell_pad if lane.kind == LaneKind.EMOTION else 0
+        for stage in data.stages:
+            srect = stage_rects[stage.id]
+            cell = Rect(srect.x, lrect.y, srect.w, lrect.h)
+            cell_notes = data.notes.get((stage.id, lane.id), [])
+            cells.append(CellBox(stage.id, lane.id, cell, lane.kind,
+                                 len(cell_notes) if lane.collapsed else 0))
+            if lane.collapsed:
+                continue
+            nw, c = note_w[stage.id], cols[stage.id]
+            for i, note in enumerate(cell_notes):
+                r, k = divmod(i, c)
+                rect = Rect(cell.x + st.cell_pad + k * (nw + st.note_gap),
+                            cell.y + top_offset + st.cell_pad + r * (st.note_h + st.note_gap),
+                            nw, st.note_h)
+                notes.append(_note_box(note, rect, data.votes.get(note.id, []), st))
+
+    # Scales and curves in the emotion lanes.
+    scales: list[ScaleShape] = []
+    curves: list[CurveShape] = []
+    lo, hi = data.map.scale_min, data.map.scale_max
+    emotion = [lane for lane in data.lanes if lane.kind == LaneKind.EMOTION and not lane.collapsed]
+    for lane in emotion:
+        lrect = lane_rects[lane.id]
+        area = Rect(x0, lrect.y + 22, right - x0, st.emotion_lane_h - 44)
+        ticks = []
+        for v in range(lo, hi + 1):
+            ty = area.y + (hi - v) / (hi - lo) * area.h
+            label = f"{v:+d}" if lo < 0 and v else str(v)
+            w = metrics("sans").width(label, st.scale_size)
+            ticks.append(ScaleTick(v, ty, TextLine(label, x0 - 6 - w, ty + st.scale_size * 0.35,
+                                                   st.scale_size, False, w)))
+        neutral = area.y + hi / (hi - lo) * area.h if lo < 0 < hi else None
+        scales.append(ScaleShape(lane.id, area, lo, hi, tuple(ticks), neutral))
+    if emotion:
+        area = scales[0].area
+        for cd in data.curves:
+            per_stage: dict[str, list] = {}
+            for p in cd.points:
+                per_stage.setdefault(p.stage_id, []).append(p)
+            boxes = []
+            for stage in data.stages:
+                pts = per_stage.get(stage.id, [])
+                srect = stage_rects[stage.id]
+                for k, p in enumerate(pts):
+                    px = srect.x + (k + 1) / (len(pts) + 1) * srect.w
+                    score = min(hi, max(lo, p.score))
+                    py = area.y + (hi - score) / (hi - lo) * area.h
+                    label = None
+                    if p.label:
+                        lw = srect.w / len(pts) - 8
+                        fitted = fit_text(p.label, lw, line_height(st.curve_label_size),
+                                          st.curve_label_size, st.curve_label_size)
+                        if fitted.lines:
+                            t = fitted.lines[0]
+                            tw = metrics("sans").width(t, st.curve_label_size)
+                            above = py - 9 >= area.y - 14
+                            by = py - 8 if above else py + 8 + st.curve_label_size
+                            label = TextLine(t, px - tw / 2, by, st.curve_label_size, False, tw)
+                    boxes.append(CurvePointBox(p.id, stage.id, px, py, p.score, label))
+            segs = _smooth([(b.x, b.y) for b in boxes], area.y, area.bottom)
+            curves.append(CurveShape(cd.curve.id, cd.curve.name, cd.curve.colour,
+                                     tuple(boxes), segs))
+
+    # Title block.
+    width = right + st.margin
+    title_rect = Rect(st.margin, st.margin, width - 2 * st.margin, st.title_h - 8)
+    subtitle = " · ".join(x for x in (
+        data.map.name,
+        f"Persona: {data.persona.name}" if data.persona else "",
+        data.session.date,
+        f"Facilitator: {data.session.facilitator}" if data.session.facilitator else "",
+    ) if x)
+    t_lines = _boxed(data.session.title, Rect(title_rect.x, title_rect.y, title_rect.w,
+                                              st.title_size * 1.3), st.title_size, 12, 0, True)
+    t_lines += _boxed(subtitle, Rect(title_rect.x, title_rect.y + st.title_size * 1.35,
+                                     title_rect.w, st.subtitle_size * 1.4),
+                      st.subtitle_size, 7, 0)
+    title = HeaderBox(data.map.id, title_rect, t_lines)
+
+    result = MapLayout(width, bottom + st.margin, st, title, stages, lanes, cells, notes,
+                       curves, scales)
+    result.note_by_id = {n.id: n for n in notes}
+    return result

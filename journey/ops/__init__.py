@@ -1,0 +1,62 @@
+"""Named edit operations. Each takes an open database session, changes rows and
+returns what undo needs; `storage.Library.run` commits it as one transaction."""
+
+from .curves import (
+    SCALES,
+    add_curve,
+    add_curve_point,
+    delete_curve,
+    delete_curve_point,
+    set_curve_point,
+    set_map_scale,
+    set_stage_score,
+)
+from .notes import add_note, delete_note, edit_note, move_note, normalise_tags
+from .people import (
+    add_participant,
+    add_persona,
+    delete_participant,
+    edit_participant,
+    edit_persona,
+)
+from .restore import restore
+from .sessions import (
+    add_map,
+    create_session,
+    delete_map,
+    duplicate_map,
+    find_template,
+    purge_session,
+    rename_map,
+    restore_session,
+    trash_session,
+    update_session,
+)
+from .structure import (
+    add_lane,
+    add_stage,
+    delete_lane,
+    delete_stage,
+    move_lane,
+    move_stage,
+    rename_lane,
+    rename_stage,
+    set_lane_collapsed,
+    set_lane_description,
+    set_lane_kind,
+    set_stage_description,
+    set_stage_width,
+)
+from .votes import unvote, vote, votes_used
+
+__all__ = [
+    "SCALES", "add_curve", "add_curve_point", "add_lane", "add_map", "add_note",
+    "add_participant", "add_persona", "add_stage", "create_session", "delete_curve",
+    "delete_curve_point", "delete_lane", "delete_map", "delete_note", "delete_participant",
+    "delete_stage", "duplicate_map", "edit_note", "edit_participant", "edit_persona",
+    "find_template", "move_lane", "move_note", "move_stage", "normalise_tags", "purge_session",
+    "rename_lane", "rename_map", "rename_stage", "restore", "restore_session",
+    "set_curve_point", "set_lane_collapsed", "set_lane_description", "set_lane_kind",
+    "set_map_scale", "set_stage_description", "set_stage_score", "set_stage_width",
+    "trash_session", "unvote", "update_session", "vote", "votes_used",
+]

@@ -1,0 +1,130 @@
+"""Note operations: add, edit, move, delete and restore sticky notes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlmodel import Session as Db
+from sqlmodel import select
+
+from ..errors import InvalidEdit
+from ..models import JourneyMap, Lane, Note, Stage, Vote, now_iso
+from ..palette import note_colour_for_kind
+from ._common import clean_text, get, ordered, place, renumber, snapshot
+
+EDITABLE_FIELDS = (
+    "text", "colour", "tags", "author", "owner", "priority", "impact", "effort", "status",
+)
+PRIORITIES = ("", "low", "medium", "high")
+STATUSES = ("", "open", "in progress", "done")
+
+
+def normalise_tags(tags: str | list[str]) -> str:
+    items = tags.split(",") if isinstance(tags, str) else list(tags)
+    seen: list[str] = []
+    for tag in (t.strip() for t in items):
+        if tag and tag.casefold() not in (s.casefold() for s in seen):
+            seen.append(tag)
+    return ", ".join(seen)
+
+
+def _check_fields(fields: dict[str, Any]) -> dict[str, Any]:
+    unknown = set(fields) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise InvalidEdit(f"notes have no field {sorted(unknown)[0]!r}")
+    out = dict(fields)
+    if "text" in out:
+        out["text"] = clean_text(out["text"])
+    if "tags" in out:
+        out["tags"] = normalise_tags(out["tags"])
+    if "colour" in out:
+        c = str(out["colour"])
+        if not (len(c) == 7 and c.startswith("#") and all(ch in "0123456789abcdefABCDEF" for ch in c[1:])):
+            raise InvalidEdit(f"colour {c!r} is not #RRGGBB")
+        out["colour"] = c.upper()
+    for key in ("impact", "effort"):
+        if key in out and out[key] is not None:
+            v = out[key]
+            if not isinstance(v, int) or not 1 <= v <= 5:
+                raise InvalidEdit(f"{key} must be 1 to 5")
+    if "priority" in out and out["priority"] not in PRIORITIES:
+        raise InvalidEdit(f"priority must be one of {', '.join(p for p in PRIORITIES if p)}")
+    if "status" in out and out["status"] not in STATUSES:
+        raise InvalidEdit(f"status must be one of {', '.join(s for s in STATUSES if s)}")
+    return out
+
+
+def _check_cell(db: Db, stage_id: str, lane_id: str) -> tuple[Stage, Lane]:
+    stage = get(db, Stage, stage_id)
+    lane = get(db, Lane, lane_id)
+    if stage.map_id != lane.map_id:
+        raise InvalidEdit("stage and lane belong to different maps")
+    return stage, lane
+
+
+def add_note(
+    db: Db, stage_id: str, lane_id: str, text: str = "", index: int | None = None,
+    note_id: str | None = None, **fields: Any,
+) -> Note:
+    """Add a note to the cell (stage, lane) at `index` (None = last)."""
+    stage, lane = _check_cell(db, stage_id, lane_id)
+    fields = _check_fields({"text": text, **fields})
+    fields.setdefault("colour", note_colour_for_kind(lane.kind).upper())
+    note = Note(map_id=stage.map_id, stage_id=stage_id, lane_id=lane_id, **fields)
+    if note_id:
+        note.id = note_id
+    siblings = ordered(db, Note, stage_id=stage_id, lane_id=lane_id)
+    place(siblings, note, index)
+    db.add(note)
+    db.flush()
+    return note
+
+
+def edit_note(db: Db, note_id: str, **fields: Any) -> dict[str, Any]:
+    """Change some fields of a note; returns their old values (for undo)."""
+    note = get(db, Note, note_id)
+    fields = _check_fields(fields)
+    old = {k: getattr(note, k) for k in fields}
+    for k, v in fields.items():
+        setattr(note, k, v)
+    note.updated_at = now_iso()
+    db.add(note)
+    return old
+
+
+def move_note(
+    db: Db, note_id: str, stage_id: str, lane_id: str, index: int | None = None
+) -> tuple[str, str, int]:
+    """Move a note to a cell and position; returns where it was."""
+    note = get(db, Note, note_id)
+    stage, _ = _check_cell(db, stage_id, lane_id)
+    if stage.map_id != note.map_id:
+        raise InvalidEdit("a note can only move within its map (cut and paste across maps)")
+    old = (note.stage_id, note.lane_id, note.position)
+    if (stage_id, lane_id) != (note.stage_id, note.lane_id):
+        renumber([n for n in ordered(db, Note, stage_id=note.stage_id, lane_id=note.lane_id)
+                  if n.id != note.id])
+    note.stage_id, note.lane_id = stage_id, lane_id
+    place(ordered(db, Note, stage_id=stage_id, lane_id=lane_id), note, index)
+    note.updated_at = now_iso()
+    db.add(note)
+    db.flush()
+    return old
+
+
+def delete_note(db: Db, note_id: str) -> list[tuple[str, dict[str, Any]]]:
+    """Delete a note and its votes; returns a snapshot that `restore` brings back."""
+    note = get(db, Note, note_id)
+    votes = list(db.exec(select(Vote).where(Vote.note_id == note_id)))
+    snap = [snapshot(note)] + [snapshot(v) for v in votes]
+    for v in votes:
+        db.delete(v)
+    db.delete(note)
+    db.flush()
+    renumber(ordered(db, Note, stage_id=note.stage_id, lane_id=note.lane_id))
+    return snap
+
+
+def notes_of_map(db: Db, map_id: str) -> list[Note]:
+    get(db, JourneyMap, map_id)
+    return list(db.exec(select(Note).where(Note.map_id == map_id)))

@@ -1,0 +1,148 @@
+"""Read-side queries: list sessions, resolve a session by id or title, load a map.
+
+`load_map` returns a detached `MapData` snapshot, the one input of the layout,
+so every renderer works from the same plain data and never touches the database.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from sqlmodel import Session as Db
+from sqlmodel import col, func, select
+
+from .errors import NotFound, WaymarkError
+from .models import (
+    Curve,
+    CurvePoint,
+    JourneyMap,
+    Lane,
+    Note,
+    Participant,
+    Persona,
+    Session,
+    Stage,
+    Vote,
+)
+
+
+@dataclass
+class CurveData:
+    curve: Curve
+    points: list[CurvePoint]  # ordered by stage order, then position
+
+
+@dataclass
+class MapData:
+    session: Session
+    map: JourneyMap
+    persona: Persona | None
+    stages: list[Stage]
+    lanes: list[Lane]
+    notes: dict[tuple[str, str], list[Note]]  # (stage_id, lane_id) -> ordered notes
+    votes: dict[str, list[str]] = field(default_factory=dict)  # note_id -> dot colours
+    curves: list[CurveData] = field(default_factory=list)
+    personas: dict[str, Persona] = field(default_factory=dict)
+
+    def all_notes(self) -> list[Note]:
+        out: list[Note] = []
+        for stage in self.stages:
+            for lane in self.lanes:
+                out.extend(self.notes.get((stage.id, lane.id), []))
+        return out
+
+
+def list_sessions(db: Db, include_trashed: bool = False) -> list[dict]:
+    """One dict per session with counts, newest first."""
+    stmt = select(Session)
+    if not include_trashed:
+        stmt = stmt.where(col(Session.deleted_at).is_(None))
+    sessions = list(db.exec(stmt))
+    map_counts = dict(db.exec(select(JourneyMap.session_id, func.count())
+                              .group_by(JourneyMap.session_id)).all())
+    note_counts = dict(db.exec(
+        select(JourneyMap.session_id, func.count(col(Note.id)))
+        .join(Note, col(Note.map_id) == col(JourneyMap.id))
+        .group_by(JourneyMap.session_id)).all())
+    rows = [
+        {
+            "id": s.id, "title": s.title, "date": s.date, "facilitator": s.facilitator,
+            "maps": map_counts.get(s.id, 0), "notes": note_counts.get(s.id, 0),
+            "updated_at": s.updated_at, "deleted": s.deleted_at is not None,
+        }
+        for s in sessions
+    ]
+    rows.sort(key=lambda r: (r["date"], r["updated_at"]), reverse=True)
+    return rows
+
+
+def find_session(db: Db, ref: str) -> Session:
+    """A session by id (or unique id prefix) or by its unique title (case-insensitive)."""
+    ref = (ref or "").strip()
+    if not ref:
+        raise NotFound("no session given")
+    row = db.get(Session, ref)
+    if row is not None:
+        return row
+    by_title = [s for s in db.exec(select(Session)) if s.title.casefold() == ref.casefold()]
+    if len(by_title) == 1:
+        return by_title[0]
+    if len(by_title) > 1:
+        raise WaymarkError(f"{len(by_title)} sessions are titled {ref!r}; use the session id")
+    if len(ref) >= 6:
+        by_prefix = list(db.exec(select(Session).where(col(Session.id).startswith(ref))))
+        if len(by_prefix) == 1:
+            return by_prefix[0]
+    raise NotFound(f"no session {ref!r} (see `list` for ids and titles)")
+
+
+def maps_of(db: Db, session_id: str) -> list[JourneyMap]:
+    rows = list(db.exec(select(JourneyMap).where(JourneyMap.session_id == session_id)))
+    rows.sort(key=lambda m: m.position)
+    return rows
+
+
+def find_map(db: Db, session_id: str, ref: str | None) -> JourneyMap:
+    """A session's map by name or id; None means the first map."""
+    maps = maps_of(db, session_id)
+    if not maps:
+        raise NotFound("the session has no maps")
+    if ref is None:
+        return maps[0]
+    for m in maps:
+        if m.id == ref or m.name.casefold() == ref.strip().casefold():
+            return m
+    names = ", ".join(repr(m.name) for m in maps)
+    raise NotFound(f"no map {ref!r} in this session (maps: {names})")
+
+
+def load_map(db: Db, map_id: str) -> MapData:
+    jmap = db.get(JourneyMap, map_id)
+    if jmap is None:
+        raise NotFound(f"map {map_id} not found")
+    session = db.get(Session, jmap.session_id)
+    assert session is not None
+    stages = sorted(db.exec(select(Stage).where(Stage.map_id == map_id)), key=lambda s: s.position)
+    lanes = sorted(db.exec(select(Lane).where(Lane.map_id == map_id)), key=lambda r: r.position)
+    notes: dict[tuple[str, str], list[Note]] = defaultdict(list)
+    all_notes = list(db.exec(select(Note).where(Note.map_id == map_id)))
+    for note in sorted(all_notes, key=lambda n: (n.position, n.id)):
+        notes[(note.stage_id, note.lane_id)].append(note)
+    colours = {p.id: p.colour for p in db.exec(
+        select(Participant).where(Participant.session_id == session.id))}
+    votes: dict[str, list[str]] = defaultdict(list)
+    for v in db.exec(select(Vote).join(Note, col(Note.id) == col(Vote.note_id))
+                     .where(Note.map_id == map_id).order_by(col(Vote.created_at))):
+        votes[v.note_id].append(colours.get(v.participant_id or "", "#333333"))
+    stage_order = {s.id: s.position for s in stages}
+    curves = []
+    for curve in sorted(db.exec(select(Curve).where(Curve.map_id == map_id)),
+                        key=lambda c: c.position):
+        pts = list(db.exec(select(CurvePoint).where(CurvePoint.curve_id == curve.id)))
+        pts.sort(key=lambda p: (stage_order.get(p.stage_id, 0), p.position))
+        curves.append(CurveData(curve, pts))
+    personas = {p.id: p for p in db.exec(select(Persona).where(Persona.session_id == session.id))}
+    persona = personas.get(jmap.persona_id) if jmap.persona_id else None
+    return MapData(session=session, map=jmap, persona=persona, stages=stages, lanes=lanes,
+                   notes=dict(notes), votes=dict(votes), curves=curves, personas=personas)

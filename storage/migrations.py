@@ -1,0 +1,166 @@
+"""Versioned schema migrations, recorded in SQLite's `PRAGMA user_version`.
+
+Each step is frozen SQL: once released it never changes, so a library written
+by any earlier Waymark upgrades through the same statements. A step runs in
+the same transaction as the version bump, so a crash mid-migration leaves the
+old schema intact. `tests/test_migrations.py` opens a library written by v1
+(`storage/fixtures/library-v1.sqlite`) and checks the result matches the
+SQLModel tables exactly.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+V1 = """
+CREATE TABLE session (
+    id VARCHAR NOT NULL PRIMARY KEY,
+    title VARCHAR NOT NULL,
+    date VARCHAR NOT NULL,
+    facilitator VARCHAR NOT NULL,
+    goal VARCHAR NOT NULL,
+    notes VARCHAR NOT NULL,
+    created_at VARCHAR NOT NULL,
+    updated_at VARCHAR NOT NULL
+);
+CREATE TABLE participant (
+    id VARCHAR NOT NULL PRIMARY KEY,
+    session_id VARCHAR NOT NULL REFERENCES session(id) ON DELETE CASCADE,
+    name VARCHAR NOT NULL,
+    colour VARCHAR NOT NULL,
+    vote_budget INTEGER NOT NULL,
+    position INTEGER NOT NULL
+);
+CREATE INDEX ix_participant_session_id ON participant(session_id);
+CREATE TABLE persona (
+    id VARCHAR NOT NULL PRIMARY KEY,
+    session_id VARCHAR NOT NULL REFERENCES session(id) ON DELETE CASCADE,
+    name VARCHAR NOT NULL,
+    role VARCHAR NOT NULL,
+    quote VARCHAR NOT NULL,
+    goals VARCHAR NOT NULL,
+    frustrations VARCHAR NOT NULL,
+    photo BLOB,
+    colour VARCHAR NOT NULL,
+    position INTEGER NOT NULL
+);
+CREATE INDEX ix_persona_session_id ON persona(session_id);
+CREATE TABLE journey_map (
+    id VARCHAR NOT NULL PRIMARY KEY,
+    session_id VARCHAR NOT NULL REFERENCES session(id) ON DELETE CASCADE,
+    name VARCHAR NOT NULL,
+    persona_id VARCHAR REFERENCES persona(id) ON DELETE SET NULL,
+    scale_min INTEGER NOT NULL,
+    scale_max INTEGER NOT NULL,
+    position INTEGER NOT NULL
+);
+CREATE INDEX ix_journey_map_session_id ON journey_map(session_id);
+CREATE TABLE stage (
+    id VARCHAR NOT NULL PRIMARY KEY,
+    map_id VARCHAR NOT NULL REFERENCES journey_map(id) ON DELETE CASCADE,
+    name VARCHAR NOT NULL,
+    description VARCHAR NOT NULL,
+    position INTEGER NOT NULL
+);
+CREATE INDEX ix_stage_map_id ON stage(map_id);
+CREATE TABLE lane (
+    id VARCHAR NOT NULL PRIMARY KEY,
+    map_id VARCHAR NOT NULL REFERENCES journey_map(id) ON DELETE CASCADE,
+    name VARCHAR NOT NULL,
+    kind VARCHAR NOT NULL,
+    description VARCHAR NOT NULL,
+    position INTEGER NOT NULL
+);
+CREATE INDEX ix_lane_map_id ON lane(map_id);
+CREATE TABLE note (
+    id VARCHAR NOT NULL PRIMARY KEY,
+    map_id VARCHAR NOT NULL REFERENCES journey_map(id) ON DELETE CASCADE,
+    stage_id VARCHAR NOT NULL REFERENCES stage(id) ON DELETE CASCADE,
+    lane_id VARCHAR NOT NULL REFERENCES lane(id) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    text VARCHAR NOT NULL,
+    colour VARCHAR NOT NULL,
+    tags VARCHAR NOT NULL,
+    author VARCHAR NOT NULL,
+    owner VARCHAR NOT NULL,
+    priority VARCHAR NOT NULL,
+    impact INTEGER,
+    effort INTEGER,
+    status VARCHAR NOT NULL,
+    created_at VARCHAR NOT NULL,
+    updated_at VARCHAR NOT NULL
+);
+CREATE INDEX ix_note_map_id ON note(map_id);
+CREATE INDEX ix_note_stage_id ON note(stage_id);
+CREATE INDEX ix_note_lane_id ON note(lane_id);
+CREATE TABLE curve (
+    id VARCHAR NOT NULL PRIMARY KEY,
+    map_id VARCHAR NOT NULL REFERENCES journey_map(id) ON DELETE CASCADE,
+    persona_id VARCHAR REFERENCES persona(id) ON DELETE SET NULL,
+    name VARCHAR NOT NULL,
+    colour VARCHAR NOT NULL,
+    position INTEGER NOT NULL
+);
+CREATE INDEX ix_curve_map_id ON curve(map_id);
+CREATE TABLE curve_point (
+    id VARCHAR NOT NULL PRIMARY KEY,
+    curve_id VARCHAR NOT NULL REFERENCES curve(id) ON DELETE CASCADE,
+    stage_id VARCHAR NOT NULL REFERENCES stage(id) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    score FLOAT NOT NULL,
+    label VARCHAR NOT NULL
+);
+CREATE INDEX ix_curve_point_curve_id ON curve_point(curve_id);
+CREATE INDEX ix_curve_point_stage_id ON curve_point(stage_id);
+CREATE TABLE vote (
+    id VARCHAR NOT NULL PRIMARY KEY,
+    note_id VARCHAR NOT NULL REFERENCES note(id) ON DELETE CASCADE,
+    participant_id VARCHAR REFERENCES participant(id) ON DELETE SET NULL,
+    created_at VARCHAR NOT NULL
+);
+CREATE INDEX ix_vote_note_id ON vote(note_id);
+CREATE TABLE template (
+    id VARCHAR NOT NULL PRIMARY KEY,
+    name VARCHAR NOT NULL UNIQUE,
+    stages VARCHAR NOT NULL,
+    lanes VARCHAR NOT NULL,
+    created_at VARCHAR NOT NULL
+);
+"""
+
+# v2: the trash for sessions, stage column widths and collapsible lanes.
+V2 = """
+ALTER TABLE session ADD COLUMN deleted_at VARCHAR;
+ALTER TABLE stage ADD COLUMN width FLOAT;
+ALTER TABLE lane ADD COLUMN collapsed BOOLEAN NOT NULL DEFAULT 0;
+"""
+
+MIGRATIONS: list[str] = [V1, V2]
+LATEST = len(MIGRATIONS)
+
+
+def schema_version(conn: sqlite3.Connection) -> int:
+    return conn.execute("PRAGMA user_version").fetchone()[0]
+
+
+def migrate(conn: sqlite3.Connection, target: int = LATEST) -> list[int]:
+    """Run the steps from the current version up to `target`; returns the steps run.
+
+    Each step and its version bump commit together (the connection must be in
+    autocommit mode, i.e. `isolation_level=None`).
+    """
+    done = []
+    current = schema_version(conn)
+    for version in range(current + 1, target + 1):
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            for statement in MIGRATIONS[version - 1].split(";"):
+                if statement.strip():
+                    conn.execute(statement)
+            conn.execute(f"PRAGMA user_version = {version}")
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        done.append(version)
+    return done
