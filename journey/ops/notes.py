@@ -119,6 +119,7 @@ def delete_note(db: Db, note_id: str) -> list[tuple[str, dict[str, Any]]]:
     snap = [snapshot(note)] + [snapshot(v) for v in votes]
     for v in votes:
         db.delete(v)
+    db.flush()  # children first: the ORM knows no relationship to order them by
     db.delete(note)
     db.flush()
     renumber(ordered(db, Note, stage_id=note.stage_id, lane_id=note.lane_id))

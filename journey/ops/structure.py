@@ -68,6 +68,7 @@ def delete_stage(db: Db, stage_id: str) -> list[tuple[str, dict[str, Any]]]:
         for vote in db.exec(select(Vote).where(Vote.note_id == note.id)):
             snap.append(snapshot(vote))
             db.delete(vote)
+        db.flush()
         db.delete(note)
     for point in db.exec(select(CurvePoint).where(CurvePoint.stage_id == stage_id)):
         snap.append(snapshot(point))
@@ -145,6 +146,7 @@ def delete_lane(db: Db, lane_id: str) -> list[tuple[str, dict[str, Any]]]:
         for vote in db.exec(select(Vote).where(Vote.note_id == note.id)):
             snap.append(snapshot(vote))
             db.delete(vote)
+        db.flush()
         db.delete(note)
     db.delete(lane)
     db.flush()

@@ -1,0 +1,225 @@
+"""Waymark: no arguments open the app; subcommands run the command-line interface.
+
+Every subcommand works on the library given by `--db PATH`, else `WAYMARK_DB`,
+else the user's data folder. A user's mistake (unknown session, bad file,
+unwritable output) prints one line on stderr and exits with status 2; a bug
+still shows its traceback, so it gets reported and fixed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+EXIT_USER_ERROR = 2
+
+
+class CliError(Exception):
+    """A usage mistake detected by the CLI itself."""
+
+
+def _library(args: argparse.Namespace):
+    from storage import Library, library_path
+
+    return Library(library_path(getattr(args, "db", None)))
+
+
+def _session(lib, ref: str):
+    from journey.queries import find_session
+
+    return lib.read(find_session, ref)
+
+
+def _map_data(lib, session_id: str, map_ref: str | None):
+    from journey.queries import find_map, load_map
+
+    jmap = lib.read(find_map, session_id, map_ref)
+    return lib.read(load_map, jmap.id)
+
+
+# -- subcommands -----------------------------------------------------------------
+
+def cmd_list(args: argparse.Namespace) -> int:
+    from journey.queries import list_sessions
+
+    with _library(args) as lib:
+        rows = lib.read(list_sessions)
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        return 0
+    if not rows:
+        print("The library is empty. Try `demo` or `new --title ...`.")
+        return 0
+    for r in rows:
+        print(f"{r['id'][:8]}  {r['date'] or '----------':10}  {r['maps']:>2} maps  "
+              f"{r['notes']:>5} notes  {r['title']}")
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from journey.demo import add_demo_session
+
+    with _library(args) as lib:
+        session = lib.run(add_demo_session)
+    print(f"added demo session {session.id} ({session.title})")
+    return 0
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    from journey import ops
+
+    with _library(args) as lib:
+        session = lib.run(ops.create_session, args.title, template=args.template,
+                          date=args.date, facilitator=args.facilitator or "")
+    print(f"created session {session.id} ({session.title})")
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from storage.interchange import import_session, read_json_file
+
+    doc = read_json_file(Path(args.file))
+    with _library(args) as lib:
+        session = lib.run(import_session, doc)
+    print(f"imported session {session.id} ({session.title})")
+    return 0
+
+
+def cmd_export_json(args: argparse.Namespace) -> int:
+    from storage.interchange import write_session_json
+
+    with _library(args) as lib:
+        session = _session(lib, args.session)
+        lib.read(write_session_json, session.id, Path(args.output))
+    print(f"wrote {args.output}")
+    return 0
+
+
+def cmd_export_poster(args: argparse.Namespace) -> int:
+    from export.poster_pdf import export_poster_pdf
+    from journey.layout import layout_map
+
+    with _library(args) as lib:
+        session = _session(lib, args.session)
+        data = _map_data(lib, session.id, args.map)
+    layout = layout_map(data)
+    result = export_poster_pdf(layout, data, Path(args.output), size=args.size,
+                               orientation=args.orientation)
+    w_mm, h_mm = (result.page_size[0] / 72 * 25.4, result.page_size[1] / 72 * 25.4)
+    print(f"wrote {args.output} ({w_mm:.0f} × {h_mm:.0f} mm, smallest text "
+          f"{result.smallest_text_pt:.1f} pt)")
+    if result.cut_notes:
+        print(f"{len(result.cut_notes)} note(s) too long to fit were cut with an ellipsis",
+              file=sys.stderr)
+    return 0
+
+
+# -- the parser ----------------------------------------------------------------------
+
+def _add_db(p: argparse.ArgumentParser, top: bool = False) -> None:
+    p.add_argument("--db", metavar="PATH", default=None if top else argparse.SUPPRESS,
+                   help="library file (default: $WAYMARK_DB or the user's data folder)")
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one line, status 2, like every user error
+        raise CliError(f"{self.prog}: {message}")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="waymark", description="Customer journey mapping workshops.")
+    _add_db(parser, top=True)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    p = sub.add_parser("list", help="list the sessions in the library")
+    p.add_argument("--json", action="store_true", help="print a JSON array")
+    _add_db(p)
+    p.set_defaults(func=cmd_list)
+
+    p = sub.add_parser("demo", help="add the Coffee subscription demo session")
+    _add_db(p)
+    p.set_defaults(func=cmd_demo)
+
+    p = sub.add_parser("new", help="create a session from a template")
+    p.add_argument("--title", required=True)
+    p.add_argument("--template", default="Customer lifecycle",
+                   help="built-in or saved template name (default: Customer lifecycle)")
+    p.add_argument("--date", default=None, help="workshop date YYYY-MM-DD (default: today)")
+    p.add_argument("--facilitator", default="")
+    _add_db(p)
+    p.set_defaults(func=cmd_new)
+
+    p = sub.add_parser("import", help="import a session from a Waymark JSON file")
+    p.add_argument("file", metavar="FILE.json")
+    _add_db(p)
+    p.set_defaults(func=cmd_import)
+
+    exp = sub.add_parser("export", help="export a session").add_subparsers(
+        dest="what", metavar="KIND", parser_class=_Parser, required=True)
+    p = exp.add_parser("json", help="the whole session as Waymark JSON")
+    p.add_argument("session", metavar="SESSION", help="session id or unique title")
+    p.add_argument("-o", "--output", required=True, metavar="FILE")
+    _add_db(p)
+    p.set_defaults(func=cmd_export_json)
+
+    p = exp.add_parser("poster", help="a map as a vector PDF poster")
+    p.add_argument("session", metavar="SESSION", help="session id or unique title")
+    p.add_argument("-o", "--output", required=True, metavar="FILE.pdf")
+    p.add_argument("--size", default="A0", help="A0–A5, Letter, Tabloid, ... or WxHmm")
+    p.add_argument("--orientation", choices=["landscape", "portrait", "auto"], default="auto")
+    p.add_argument("--map", default=None, help="map name (default: the first map)")
+    _add_db(p)
+    p.set_defaults(func=cmd_export_poster)
+    return parser
+
+
+def run_cli(argv: Sequence[str]) -> int:
+    from journey.errors import WaymarkError
+
+    try:
+        args = build_parser().parse_args(list(argv))
+        func: Callable[[argparse.Namespace], int] | None = getattr(args, "func", None)
+        if func is None:
+            raise CliError("waymark: give a command (see --help)")
+        return func(args)
+    except (CliError, WaymarkError) as exc:
+        print(f"error: {exc}" if not str(exc).startswith("waymark") else str(exc),
+              file=sys.stderr)
+        return EXIT_USER_ERROR
+    except OSError as exc:  # e.g. a library folder that cannot be created
+        where = f": {exc.filename}" if exc.filename else ""
+        print(f"error: {exc.strerror or exc}{where}", file=sys.stderr)
+        return EXIT_USER_ERROR
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+def _app_db(argv: Sequence[str]) -> Any:
+    parser = _Parser(prog="waymark")
+    _add_db(parser, top=True)
+    return parser.parse_args(list(argv)).db
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    commands = {"list", "demo", "new", "import", "export", "-h", "--help"}
+    if not any(a in commands for a in argv):
+        try:
+            db = _app_db(argv)
+        except CliError as exc:
+            print(str(exc), file=sys.stderr)
+            return EXIT_USER_ERROR
+        from storage import library_path
+        from ui.app import run_app
+
+        return run_app(library_path(db))
+    return run_cli(argv)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
