@@ -214,8 +214,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         except CliError as exc:
             print(str(exc), file=sys.stderr)
             return EXIT_USER_ERROR
-        from storage import library_path
         from ui.app import run_app
+
+        from storage import library_path
 
         return run_app(library_path(db))
     return run_cli(argv)

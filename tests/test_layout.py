@@ -8,7 +8,15 @@ from hypothesis import strategies as st
 
 from journey.layout import Style, layout_map
 from journey.models import (
-    Curve, CurvePoint, JourneyMap, Lane, LaneKind, Note, Persona, Session, Stage,
+    Curve,
+    CurvePoint,
+    JourneyMap,
+    Lane,
+    LaneKind,
+    Note,
+    Persona,
+    Session,
+    Stage,
 )
 from journey.queries import CurveData, MapData, find_map, load_map
 from journey.text import fit_text, wrap
