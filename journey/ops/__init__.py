@@ -60,3 +60,14 @@ __all__ = [
     "set_map_scale", "set_stage_description", "set_stage_score", "set_stage_width",
     "trash_session", "unvote", "update_session", "vote", "votes_used",
 ]
+
+
+def batch(db, calls):
+    """Run several operations as one (one transaction, one undo step).
+
+    `calls` is a list of (operation, args, kwargs); returns their results in order.
+    """
+    return [op(db, *args, **kwargs) for op, args, kwargs in calls]
+
+
+__all__.append("batch")

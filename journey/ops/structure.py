@@ -73,6 +73,7 @@ def delete_stage(db: Db, stage_id: str) -> list[tuple[str, dict[str, Any]]]:
     for point in db.exec(select(CurvePoint).where(CurvePoint.stage_id == stage_id)):
         snap.append(snapshot(point))
         db.delete(point)
+    db.flush()  # children first: the ORM knows no relationship to order deletes by
     db.delete(stage)
     db.flush()
     renumber(ordered(db, Stage, map_id=stage.map_id))
@@ -148,6 +149,7 @@ def delete_lane(db: Db, lane_id: str) -> list[tuple[str, dict[str, Any]]]:
             db.delete(vote)
         db.flush()
         db.delete(note)
+    db.flush()
     db.delete(lane)
     db.flush()
     renumber(ordered(db, Lane, map_id=lane.map_id))

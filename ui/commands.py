@@ -1,0 +1,300 @@
+"""Undo commands: every user edit is a QUndoCommand that calls `journey.ops` only.
+
+Each command stores what it needs to go both ways (old and new values, or the
+snapshot a delete returned) and runs each direction as one operation through
+`MapDocument.run`, i.e. one committed transaction. Ids of created rows are
+chosen up front so that redo after undo recreates the very same rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from PySide6.QtGui import QUndoCommand
+
+from journey import ops
+from journey.models import new_id
+
+from .document import Cell, MapDocument
+
+Call = tuple[Callable[..., Any], tuple[Any, ...], dict[str, Any]]
+
+
+def call(op: Callable[..., Any], *args: Any, **kwargs: Any) -> Call:
+    return (op, args, kwargs)
+
+
+class OpCommand(QUndoCommand):
+    """A command whose redo and undo are each a batch of operations."""
+
+    def __init__(self, doc: MapDocument, text: str, redo: list[Call], undo: list[Call],
+                 cells: Iterable[Cell] | None = None) -> None:
+        super().__init__(text)
+        self.doc = doc
+        self._redo, self._undo = redo, undo
+        self.cells = None if cells is None else set(cells)
+
+    def redo(self) -> None:
+        self.doc.run(ops.batch, self._redo, cells=self.cells)
+
+    def undo(self) -> None:
+        self.doc.run(ops.batch, self._undo, cells=self.cells)
+
+
+# -- notes -----------------------------------------------------------------------
+
+def add_notes(doc: MapDocument, specs: list[dict[str, Any]], text: str = "Add note"
+              ) -> tuple[OpCommand, list[str]]:
+    """Notes from specs {stage_id, lane_id, index?, text, …fields}; returns their ids."""
+    ids = [spec.get("note_id") or new_id() for spec in specs]
+    redo, cells = [], set()
+    for note_id, spec in zip(ids, specs, strict=True):
+        spec = dict(spec)
+        stage_id, lane_id = spec.pop("stage_id"), spec.pop("lane_id")
+        spec.pop("note_id", None)
+        redo.append(call(ops.add_note, stage_id, lane_id, note_id=note_id, **spec))
+        cells.add((stage_id, lane_id))
+    undo = [call(ops.delete_note, note_id) for note_id in reversed(ids)]
+    return OpCommand(doc, text, redo, undo, cells), ids
+
+
+def edit_note(doc: MapDocument, note_id: str, text: str = "Edit note",
+              **fields: Any) -> OpCommand | None:
+    """A change of some fields; None when nothing would change."""
+    note = doc.note(note_id)
+    if note is None:
+        return None
+    old = {k: getattr(note, k) for k in fields}
+    if all(old[k] == v for k, v in fields.items()):
+        return None
+    cell = (note.stage_id, note.lane_id)
+    return OpCommand(doc, text, [call(ops.edit_note, note_id, **fields)],
+                     [call(ops.edit_note, note_id, **old)], [cell])
+
+
+def edit_notes(doc: MapDocument, note_ids: list[str], text: str, **fields: Any
+               ) -> OpCommand | None:
+    redo, undo, cells = [], [], set()
+    for note_id in note_ids:
+        note = doc.note(note_id)
+        if note is None:
+            continue
+        old = {k: getattr(note, k) for k in fields}
+        if all(old[k] == v for k, v in fields.items()):
+            continue
+        redo.append(call(ops.edit_note, note_id, **fields))
+        undo.append(call(ops.edit_note, note_id, **old))
+        cells.add((note.stage_id, note.lane_id))
+    return OpCommand(doc, text, redo, undo, cells) if redo else None
+
+
+def move_notes(doc: MapDocument, moves: list[tuple[str, Cell, int | None]],
+               text: str = "Move note") -> OpCommand | None:
+    """Move notes, in order, each to (cell, index). Undo moves them back in reverse."""
+    redo, undo, cells = [], [], set()
+    # Simulate the moves on a copy of the cell orders to know each note's old place.
+    order: dict[Cell, list[str]] = {c: [n.id for n in notes] for c, notes in doc.data.notes.items()}
+    for note_id, (stage_id, lane_id), index in moves:
+        src = next((c for c, ids in order.items() if note_id in ids), None)
+        if src is None:
+            continue
+        old_index = order[src].index(note_id)
+        order[src].remove(note_id)
+        dest = order.setdefault((stage_id, lane_id), [])
+        new_index = len(dest) if index is None else max(0, min(index, len(dest)))
+        dest.insert(new_index, note_id)
+        if src == (stage_id, lane_id) and old_index == new_index:
+            continue
+        redo.append(call(ops.move_note, note_id, stage_id, lane_id, new_index))
+        undo.insert(0, call(ops.move_note, note_id, src[0], src[1], old_index))
+        cells.update({src, (stage_id, lane_id)})
+    return OpCommand(doc, text, redo, undo, cells) if redo else None
+
+
+class DeleteNotes(QUndoCommand):
+    """Delete notes with their votes; undo restores them from the snapshot."""
+
+    def __init__(self, doc: MapDocument, note_ids: list[str], text: str = "Delete note"):
+        super().__init__(text if len(note_ids) == 1 else f"Delete {len(note_ids)} notes")
+        self.doc = doc
+        self.note_ids = [i for i in note_ids if doc.note(i) is not None]
+        self.cells = {doc.cell_of(i)[0] for i in self.note_ids}  # type: ignore[index]
+        self.snapshot: list = []
+
+    def redo(self) -> None:
+        snaps = self.doc.run(ops.batch, [call(ops.delete_note, i) for i in self.note_ids],
+                             cells=self.cells)
+        self.snapshot = [row for snap in snaps for row in snap]
+
+    def undo(self) -> None:
+        self.doc.run(ops.restore, self.snapshot, cells=self.cells)
+
+
+# -- stages and lanes ----------------------------------------------------------------
+
+def add_stage(doc: MapDocument, name: str, index: int | None = None) -> tuple[OpCommand, str]:
+    stage_id = new_id()
+    return OpCommand(doc, f"Add stage “{name}”",
+                     [call(ops.add_stage, doc.map_id, name, index, stage_id=stage_id)],
+                     [call(ops.delete_stage, stage_id)]), stage_id
+
+
+def add_lane(doc: MapDocument, name: str, kind: str, index: int | None = None
+             ) -> tuple[OpCommand, str]:
+    lane_id = new_id()
+    return OpCommand(doc, f"Add lane “{name}”",
+                     [call(ops.add_lane, doc.map_id, name, kind, index, lane_id=lane_id)],
+                     [call(ops.delete_lane, lane_id)]), lane_id
+
+
+def _stage(doc: MapDocument, stage_id: str):
+    return next(s for s in doc.data.stages if s.id == stage_id)
+
+
+def _lane(doc: MapDocument, lane_id: str):
+    return next(lane for lane in doc.data.lanes if lane.id == lane_id)
+
+
+def rename_stage(doc: MapDocument, stage_id: str, name: str) -> OpCommand | None:
+    old = _stage(doc, stage_id).name
+    if name.strip() == old:
+        return None
+    return OpCommand(doc, f"Rename stage to “{name.strip()}”",
+                     [call(ops.rename_stage, stage_id, name)],
+                     [call(ops.rename_stage, stage_id, old)])
+
+
+def move_stage(doc: MapDocument, stage_id: str, index: int) -> OpCommand | None:
+    old = _stage(doc, stage_id).position
+    index = max(0, min(index, len(doc.data.stages) - 1))
+    if old == index:
+        return None
+    return OpCommand(doc, "Move stage", [call(ops.move_stage, stage_id, index)],
+                     [call(ops.move_stage, stage_id, old)])
+
+
+def set_stage_width(doc: MapDocument, stage_id: str, width: float | None) -> OpCommand | None:
+    old = _stage(doc, stage_id).width
+    if old == width:
+        return None
+    return OpCommand(doc, "Resize stage", [call(ops.set_stage_width, stage_id, width)],
+                     [call(ops.set_stage_width, stage_id, old)])
+
+
+def rename_lane(doc: MapDocument, lane_id: str, name: str) -> OpCommand | None:
+    old = _lane(doc, lane_id).name
+    if name.strip() == old:
+        return None
+    return OpCommand(doc, f"Rename lane to “{name.strip()}”",
+                     [call(ops.rename_lane, lane_id, name)], [call(ops.rename_lane, lane_id, old)])
+
+
+def move_lane(doc: MapDocument, lane_id: str, index: int) -> OpCommand | None:
+    old = _lane(doc, lane_id).position
+    index = max(0, min(index, len(doc.data.lanes) - 1))
+    if old == index:
+        return None
+    return OpCommand(doc, "Move lane", [call(ops.move_lane, lane_id, index)],
+                     [call(ops.move_lane, lane_id, old)])
+
+
+def set_lane_kind(doc: MapDocument, lane_id: str, kind: str) -> OpCommand | None:
+    old = _lane(doc, lane_id).kind
+    if old == kind:
+        return None
+    return OpCommand(doc, "Change lane kind", [call(ops.set_lane_kind, lane_id, kind)],
+                     [call(ops.set_lane_kind, lane_id, old)])
+
+
+def set_lane_collapsed(doc: MapDocument, lane_id: str, collapsed: bool) -> OpCommand | None:
+    old = _lane(doc, lane_id).collapsed
+    if old == collapsed:
+        return None
+    return OpCommand(doc, "Collapse lane" if collapsed else "Expand lane",
+                     [call(ops.set_lane_collapsed, lane_id, collapsed)],
+                     [call(ops.set_lane_collapsed, lane_id, old)])
+
+
+class DeleteRows(QUndoCommand):
+    """Delete a stage, a lane or a curve point with everything in it; undo restores."""
+
+    def __init__(self, doc: MapDocument, op: Callable[..., Any], row_id: str, text: str):
+        super().__init__(text)
+        self.doc, self.op, self.row_id = doc, op, row_id
+        self.snapshot: list = []
+
+    def redo(self) -> None:
+        self.snapshot = self.doc.run(self.op, self.row_id)
+
+    def undo(self) -> None:
+        self.doc.run(ops.restore, self.snapshot)
+
+
+def delete_stage(doc: MapDocument, stage_id: str) -> DeleteRows:
+    return DeleteRows(doc, ops.delete_stage, stage_id,
+                      f"Delete stage “{_stage(doc, stage_id).name}”")
+
+
+def delete_lane(doc: MapDocument, lane_id: str) -> DeleteRows:
+    return DeleteRows(doc, ops.delete_lane, lane_id, f"Delete lane “{_lane(doc, lane_id).name}”")
+
+
+# -- the emotion curve -------------------------------------------------------------
+
+def _point(doc: MapDocument, point_id: str):
+    for cd in doc.data.curves:
+        for p in cd.points:
+            if p.id == point_id:
+                return p
+    raise KeyError(point_id)
+
+
+def set_curve_point(doc: MapDocument, point_id: str, score: float | None = None,
+                    label: str | None = None) -> OpCommand | None:
+    p = _point(doc, point_id)
+    new: dict[str, Any] = {}
+    old: dict[str, Any] = {}
+    if score is not None and score != p.score:
+        new["score"], old["score"] = score, p.score
+    if label is not None and label != p.label:
+        new["label"], old["label"] = label, p.label
+    if not new:
+        return None
+    text = "Move curve point" if "score" in new else "Label curve point"
+    return OpCommand(doc, text, [call(ops.set_curve_point, point_id, **new)],
+                     [call(ops.set_curve_point, point_id, **old)])
+
+
+def add_curve_point(doc: MapDocument, curve_id: str, stage_id: str, score: float,
+                    label: str = "", index: int | None = None) -> tuple[OpCommand, str]:
+    point_id = new_id()
+    return OpCommand(doc, "Add curve point",
+                     [call(ops.add_curve_point, curve_id, stage_id, score, label, index,
+                           point_id=point_id)],
+                     [call(ops.delete_curve_point, point_id)]), point_id
+
+
+def delete_curve_point(doc: MapDocument, point_id: str) -> DeleteRows:
+    return DeleteRows(doc, ops.delete_curve_point, point_id, "Delete curve point")
+
+
+def add_curve(doc: MapDocument, persona_id: str | None, name: str = "",
+              colour: str | None = None) -> tuple[OpCommand, str]:
+    curve_id = new_id()
+    return OpCommand(doc, "Add curve",
+                     [call(ops.add_curve, doc.map_id, persona_id, name, colour,
+                           curve_id=curve_id)],
+                     [call(ops.delete_curve, curve_id)]), curve_id
+
+
+def set_map_scale(doc: MapDocument, scale: tuple[int, int]) -> OpCommand | None:
+    old = (doc.data.map.scale_min, doc.data.map.scale_max)
+    if old == tuple(scale):
+        return None
+    # Keep every score exactly: undo writes the old scores back rather than re-mapping.
+    points = [(p.id, p.score) for cd in doc.data.curves for p in cd.points]
+    undo = [call(ops.set_map_scale, doc.map_id, *old)]
+    undo += [call(ops.set_curve_point, pid, score=score) for pid, score in points]
+    return OpCommand(doc, f"Scale {scale[0]}…{scale[1]}",
+                     [call(ops.set_map_scale, doc.map_id, *scale)], undo)
