@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 from .fonts import ASCENT, metrics
 from .models import LaneKind
@@ -208,11 +209,12 @@ class MapLayout:
 # -- text helpers -----------------------------------------------------------
 
 def _lines(texts: tuple[str, ...], x: float, top: float, width: float, size: float,
-           bold: bool = False, align: str = "left") -> tuple[TextLine, ...]:
+           bold: bool = False, align: str = "left",
+           widths: tuple[float, ...] | None = None) -> tuple[TextLine, ...]:
     m = metrics("sans-bold" if bold else "sans")
     out = []
     for i, t in enumerate(texts):
-        w = m.width(t, size)
+        w = widths[i] if widths else m.width(t, size)
         lx = x + (width - w) / 2 if align == "center" else (x + width - w if align == "right" else x)
         out.append(TextLine(t, lx, top + i * line_height(size) + size * ASCENT, size, bold, w))
     return tuple(out)
@@ -226,7 +228,8 @@ def _boxed(text: str, rect: Rect, size: float, min_size: float, pad: float,
     top = rect.y + pad
     if valign == "middle":
         top += (inner_h - len(fitted.lines) * line_height(fitted.size)) / 2
-    return _lines(fitted.lines, rect.x + pad, top, inner_w, fitted.size, bold, align)
+    return _lines(fitted.lines, rect.x + pad, top, inner_w, fitted.size, bold, align,
+                  fitted.widths)
 
 
 # -- the layout ---------------------------------------------------------------
@@ -245,12 +248,23 @@ def _lane_height(data: MapData, lane, cols_by_stage: dict[str, int], st: Style) 
 
 
 def _note_box(note, rect: Rect, votes: list[str], st: Style) -> NoteBox:
+    return _note_box_cached(note.id, note.stage_id, note.lane_id, note.text, note.colour,
+                            note.tags, note.author, rect, tuple(votes), st)
+
+
+@lru_cache(maxsize=100_000)
+def _note_box_cached(note_id: str, stage_id: str, lane_id: str, text: str, colour: str,
+                     tags: str, author: str, rect: Rect, votes: tuple[str, ...],
+                     st: Style) -> NoteBox:
+    """A note's box; cached so relaying out a big map after one edit costs little,
+    and unchanged notes keep the identical NoteBox (the scene skips them)."""
     pad = st.note_pad
     dot_row = 2 * st.vote_r + 3 if votes else 0.0
     text_rect = Rect(rect.x, rect.y, rect.w, rect.h - dot_row)
-    fitted = fit_text(note.text, max(1.0, rect.w - 2 * pad), max(1.0, text_rect.h - 2 * pad),
+    fitted = fit_text(text, max(1.0, rect.w - 2 * pad), max(1.0, text_rect.h - 2 * pad),
                       st.note_size, st.note_min_size)
-    lines = _lines(fitted.lines, rect.x + pad, rect.y + pad, rect.w - 2 * pad, fitted.size)
+    lines = _lines(fitted.lines, rect.x + pad, rect.y + pad, rect.w - 2 * pad, fitted.size,
+                   widths=fitted.widths)
     dots: list[VoteDot] = []
     more = None
     if votes:
@@ -265,9 +279,8 @@ def _note_box(note, rect: Rect, votes: list[str], st: Style) -> NoteBox:
             x = rect.x + pad + len(shown) * step
             more = TextLine(label, x, cy + st.vote_r, 2.6 * st.vote_r, True,
                             metrics("sans-bold").width(label, 2.6 * st.vote_r))
-    return NoteBox(note.id, note.stage_id, note.lane_id, rect, note.colour, note.text, lines,
-                   fitted.size, fitted.truncated, len(votes), tuple(dots), more,
-                   note.tags, note.author)
+    return NoteBox(note_id, stage_id, lane_id, rect, colour, text, lines,
+                   fitted.size, fitted.truncated, len(votes), tuple(dots), more, tags, author)
 
 
 def _smooth(points: list[tuple[float, float]], top: float, bottom: float):

@@ -117,6 +117,46 @@ def find_map(db: Db, session_id: str, ref: str | None) -> JourneyMap:
     raise NotFound(f"no map {ref!r} in this session (maps: {names})")
 
 
+def _fast_rows(db: Db, model, where) -> list:
+    """Rows as detached model instances without the ORM's per-row bookkeeping.
+
+    `model_construct` from a Core select is ~6x faster than ORM loading, which
+    matters when a 5,000-note map is opened or a cell is refreshed after an edit.
+    """
+    table = model.__table__
+    result = db.connection().execute(select(table).where(where(table.c)))
+    return [model.model_construct(**row._mapping) for row in result]
+
+
+def notes_in_cells(db: Db, cells: set[tuple[str, str]]) -> dict[tuple[str, str], list[Note]]:
+    """The ordered notes of some cells of one map."""
+    stage_ids = {s for s, _ in cells}
+    lane_ids = {lane for _, lane in cells}
+    out: dict[tuple[str, str], list[Note]] = defaultdict(list)
+    rows = _fast_rows(db, Note, lambda c: c.stage_id.in_(stage_ids) & c.lane_id.in_(lane_ids))
+    for note in sorted(rows, key=lambda n: (n.position, n.id)):
+        if (note.stage_id, note.lane_id) in cells:
+            out[(note.stage_id, note.lane_id)].append(note)
+    return dict(out)
+
+
+def vote_colours(db: Db, session_id: str, note_ids: list[str] | None = None,
+                 map_id: str | None = None) -> dict[str, list[str]]:
+    """Dot colours per note, in the order the votes were cast."""
+    colours = {p.id: p.colour for p in _fast_rows(
+        db, Participant, lambda c: c.session_id == session_id)}
+    vt, nt = Vote.__table__, Note.__table__
+    stmt = select(vt.c.note_id, vt.c.participant_id).order_by(vt.c.created_at, vt.c.id)
+    if map_id is not None:
+        stmt = stmt.join(nt, nt.c.id == vt.c.note_id).where(nt.c.map_id == map_id)
+    else:
+        stmt = stmt.where(vt.c.note_id.in_(note_ids or []))
+    votes: dict[str, list[str]] = defaultdict(list)
+    for note_id, participant_id in db.connection().execute(stmt):
+        votes[note_id].append(colours.get(participant_id or "", "#333333"))
+    return dict(votes)
+
+
 def load_map(db: Db, map_id: str) -> MapData:
     jmap = db.get(JourneyMap, map_id)
     if jmap is None:
@@ -126,15 +166,10 @@ def load_map(db: Db, map_id: str) -> MapData:
     stages = sorted(db.exec(select(Stage).where(Stage.map_id == map_id)), key=lambda s: s.position)
     lanes = sorted(db.exec(select(Lane).where(Lane.map_id == map_id)), key=lambda r: r.position)
     notes: dict[tuple[str, str], list[Note]] = defaultdict(list)
-    all_notes = list(db.exec(select(Note).where(Note.map_id == map_id)))
+    all_notes = _fast_rows(db, Note, lambda c: c.map_id == map_id)
     for note in sorted(all_notes, key=lambda n: (n.position, n.id)):
         notes[(note.stage_id, note.lane_id)].append(note)
-    colours = {p.id: p.colour for p in db.exec(
-        select(Participant).where(Participant.session_id == session.id))}
-    votes: dict[str, list[str]] = defaultdict(list)
-    for v in db.exec(select(Vote).join(Note, col(Note.id) == col(Vote.note_id))
-                     .where(Note.map_id == map_id).order_by(col(Vote.created_at))):
-        votes[v.note_id].append(colours.get(v.participant_id or "", "#333333"))
+    votes = vote_colours(db, session.id, map_id=map_id)
     stage_order = {s.id: s.position for s in stages}
     curves = []
     for curve in sorted(db.exec(select(Curve).where(Curve.map_id == map_id)),
@@ -145,4 +180,4 @@ def load_map(db: Db, map_id: str) -> MapData:
     personas = {p.id: p for p in db.exec(select(Persona).where(Persona.session_id == session.id))}
     persona = personas.get(jmap.persona_id) if jmap.persona_id else None
     return MapData(session=session, map=jmap, persona=persona, stages=stages, lanes=lanes,
-                   notes=dict(notes), votes=dict(votes), curves=curves, personas=personas)
+                   notes=dict(notes), votes=votes, curves=curves, personas=personas)

@@ -70,6 +70,7 @@ class FittedText:
     lines: tuple[str, ...]
     size: float
     truncated: bool  # True when text was cut with an ellipsis
+    widths: tuple[float, ...] = ()  # of each line at `size`, in points
 
 
 def _ellipsize(line: str, width: float, size: float, style: str) -> str:
@@ -85,17 +86,18 @@ def _ellipsize(line: str, width: float, size: float, style: str) -> str:
 def fit_text(text: str, width: float, height: float, size: float, min_size: float,
              style: str = "sans") -> FittedText:
     """Lines of `text` fitted into width×height, shrinking to `min_size`, then cut."""
+    m = metrics(style)
     s = size
     while True:
         lines = wrap(text, width, s, style)
         if len(lines) <= max_lines(height, s):
-            return FittedText(tuple(lines), s, False)
+            return FittedText(tuple(lines), s, False, tuple(m.width(ln, s) for ln in lines))
         if s - 0.5 < min_size - 1e-9:
             break
         s -= 0.5
     n = max_lines(height, s)
     if n == 0:
-        return FittedText((), s, bool(text.strip()))
+        return FittedText((), s, bool(text.strip()), ())
     kept = lines[:n]
     kept[-1] = _ellipsize(kept[-1], width, s, style)
-    return FittedText(tuple(kept), s, True)
+    return FittedText(tuple(kept), s, True, tuple(m.width(ln, s) for ln in kept))

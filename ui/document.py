@@ -9,16 +9,14 @@ nothing else, so the CLI, the tests and the UI share one edit path.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Callable, Iterable
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
-from sqlmodel import col, select
 
 from journey.layout import MapLayout, Style, layout_map
-from journey.models import Note, Participant, Vote
-from journey.queries import MapData, load_map
+from journey.models import Note
+from journey.queries import MapData, load_map, notes_in_cells, vote_colours
 from storage import Library
 
 Cell = tuple[str, str]  # (stage_id, lane_id)
@@ -76,23 +74,10 @@ class MapDocument(QObject):
         if not cells:
             self._relayout()
             return
-        stage_ids = {s for s, _ in cells}
-        lane_ids = {lane for _, lane in cells}
         with self.library.session() as db:
-            rows = db.exec(select(Note).where(col(Note.stage_id).in_(stage_ids),
-                                              col(Note.lane_id).in_(lane_ids))).all()
-            fresh: dict[Cell, list[Note]] = defaultdict(list)
-            for note in sorted(rows, key=lambda n: (n.position, n.id)):
-                if (note.stage_id, note.lane_id) in cells:
-                    fresh[(note.stage_id, note.lane_id)].append(note)
+            fresh = notes_in_cells(db, cells)
             ids = [n.id for notes in fresh.values() for n in notes]
-            colours = {p.id: p.colour for p in db.exec(
-                select(Participant).where(Participant.session_id == self.data.session.id))}
-            votes: dict[str, list[str]] = defaultdict(list)
-            if ids:
-                for v in db.exec(select(Vote).where(col(Vote.note_id).in_(ids))
-                                 .order_by(col(Vote.created_at))):
-                    votes[v.note_id].append(colours.get(v.participant_id or "", "#333333"))
+            votes = vote_colours(db, self.data.session.id, note_ids=ids)
         old_ids = {n.id for cell in cells for n in self.data.notes.get(cell, [])}
         for note_id in old_ids:
             self.data.votes.pop(note_id, None)
