@@ -72,7 +72,7 @@ class Style:
     note_h: float = 80
     note_gap: float = 8
     note_pad: float = 6
-    note_size: float = 10
+    note_size: float = 12
     note_min_size: float = 6
     min_lane_h: float = 100
     emotion_lane_h: float = 180
@@ -378,7 +378,7 @@ def layout_map(data: MapData, style: Style | None = None) -> MapLayout:
         ticks = []
         for v in range(lo, hi + 1):
             ty = area.y + (hi - v) / (hi - lo) * area.h
-            label = f"{v:+d}" if lo < 0 and v else str(v)
+            label = (f"{v:+d}" if lo < 0 and v else str(v)).replace("-", "\u2212")
             w = metrics("sans").width(label, st.scale_size)
             ticks.append(ScaleTick(v, ty, TextLine(label, x0 - 6 - w, ty + st.scale_size * 0.35,
                                                    st.scale_size, False, w)))

@@ -19,6 +19,12 @@ ELLIPSIS = "…"
 
 def wrap(text: str, width: float, size: float, style: str = "sans") -> list[str]:
     """Greedy word wrap; explicit newlines kept; words wider than a line are split."""
+    return _wrap(text, width, size, style)[0]
+
+
+def _wrap(text: str, width: float, size: float, style: str = "sans") -> tuple[list[str], bool]:
+    """The wrapped lines, and whether a word had to be split across lines."""
+    split = False
     m = metrics(style)
     space = m.width(" ", size)
     lines: list[str] = []
@@ -41,6 +47,7 @@ def wrap(text: str, width: float, size: float, style: str = "sans") -> list[str]
                 line, line_w = word, w
                 continue
             # Split an over-long word (a URL, CJK text without spaces) by characters.
+            split = True
             chunk = ""
             chunk_w = 0.0
             for ch in word:
@@ -54,7 +61,7 @@ def wrap(text: str, width: float, size: float, style: str = "sans") -> list[str]
         lines.append(line)
     while len(lines) > 1 and lines[-1] == "":
         lines.pop()
-    return lines
+    return lines, split
 
 
 def line_height(size: float) -> float:
@@ -82,15 +89,26 @@ def _ellipsize(line: str, width: float, size: float, style: str) -> str:
     return out.rstrip() + ELLIPSIS
 
 
+def _split_is_inevitable(text: str, width: float, min_size: float, style: str) -> bool:
+    """True when some word is wider than the line even at the minimum size."""
+    m = metrics(style)
+    return any(m.width(word, min_size) > width for word in text.split())
+
+
 @lru_cache(maxsize=65536)
 def fit_text(text: str, width: float, height: float, size: float, min_size: float,
              style: str = "sans") -> FittedText:
-    """Lines of `text` fitted into width×height, shrinking to `min_size`, then cut."""
+    """Lines of `text` fitted into width×height, shrinking to `min_size`, then cut.
+
+    Splitting a word across lines counts as not fitting while a smaller size
+    could keep it whole (CJK runs without spaces split at any size)."""
     m = metrics(style)
     s = size
     while True:
-        lines = wrap(text, width, s, style)
-        if len(lines) <= max_lines(height, s):
+        lines, split = _wrap(text, width, s, style)
+        fits = len(lines) <= max_lines(height, s)
+        if fits and (not split or _split_is_inevitable(text, width, min_size, style)
+                     or s - 0.5 < min_size - 1e-9):
             return FittedText(tuple(lines), s, False, tuple(m.width(ln, s) for ln in lines))
         if s - 0.5 < min_size - 1e-9:
             break
