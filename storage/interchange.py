@@ -1,0 +1,444 @@
+"""Waymark's JSON interchange: one whole session in a versioned, documented file.
+
+`export_session` reads a session into a plain dict whose fields follow the
+models in `interchange_models` (the format, documented in docs/FORMAT.md);
+`dumps` serialises it deterministically, so exporting the same session twice,
+or exporting it again after a round trip through another library, gives the
+same bytes. `import_session` validates the whole document first and only then
+inserts rows, inside the caller's transaction (`Library.run`), so a bad file
+leaves the library exactly as it was and a killed import leaves none of it.
+
+Run `python -m storage.interchange --write-schema` after changing the models
+to regenerate docs/waymark-session.schema.json (a test compares the two).
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import sys
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+from sqlalchemy import insert
+from sqlmodel import Session as Db
+from sqlmodel import SQLModel, col, select
+
+from journey.errors import WaymarkError
+from journey.models import (
+    Curve,
+    CurvePoint,
+    JourneyMap,
+    Lane,
+    Note,
+    Participant,
+    Persona,
+    Session,
+    Stage,
+    Vote,
+    new_id,
+)
+from journey.ops._common import MAX_NAME, get, ordered
+from journey.ops.notes import normalise_tags
+from journey.palette import note_colour_for_kind
+
+from .atomic import write_text_atomic
+from .interchange_models import (
+    FORMAT,
+    FORMAT_VERSION,
+    CurveDoc,
+    CurvePointDoc,
+    FormatError,
+    LaneDoc,
+    MapDoc,
+    NoteDoc,
+    ParticipantDoc,
+    PersonaDoc,
+    SessionDoc,
+    StageDoc,
+    ValidatedDoc,
+    VoteDoc,
+    WaymarkDoc,
+    check_references,
+    error_message,
+    find_unencodable,
+    json_schema,
+    loc_path,
+    short,
+)
+
+__all__ = [
+    "FORMAT", "FORMAT_VERSION", "FormatError", "ValidatedDoc", "check_header", "dumps",
+    "export_session", "import_json_file", "import_session", "json_schema", "read_json_file",
+    "validate", "write_session_json",
+]
+
+MAX_FILE_BYTES = 200 * 1024 * 1024
+COPY_SUFFIX = " (imported copy)"
+SCHEMA_PATH = Path(__file__).resolve().parent.parent / "docs" / "waymark-session.schema.json"
+
+#: Converters from an older format version to the next: UPGRADES[1] turns a
+#: version-1 document into version 2, and so on. Empty while 1 is the only version.
+UPGRADES: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {}
+
+
+# -- reading and validating ---------------------------------------------------------
+
+def _json_kind(value: Any) -> str:
+    return {list: "an array", str: "a string", int: "a number", float: "a number",
+            bool: "true/false", type(None): "null"}.get(type(value), type(value).__name__)
+
+
+def check_header(doc: Any, where: str = "the document") -> int:
+    """Check the envelope (`format`, `version`) and return the file's version.
+
+    `where` names the document in the message (the file's path when reading one)."""
+    not_ours = f"{where} is not a Waymark session file"
+    if not isinstance(doc, dict):
+        raise FormatError(f"{not_ours} (the top level is {_json_kind(doc)}, expected an object)")
+    if "format" not in doc:
+        raise FormatError(f'{not_ours} (no "format": "waymark")', field="format")
+    if doc["format"] != FORMAT:
+        raise FormatError(f'{not_ours} ("format" is {short(doc["format"])}, expected "waymark")',
+                          field="format")
+    version = doc.get("version")
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        problem = "field required" if "version" not in doc else (
+            f"must be a positive integer (got {short(version)})")
+        raise FormatError(f"{where}: version: {problem}", field="version")
+    if version > FORMAT_VERSION:
+        raise FormatError(
+            f"{where} was written by a newer Waymark (format version {version}; this Waymark "
+            f"reads versions up to {FORMAT_VERSION}): update Waymark to import it",
+            field="version")
+    return version
+
+
+def upgrade(doc: dict[str, Any]) -> dict[str, Any]:
+    """Bring an older document up to the current version, one step at a time."""
+    version = check_header(doc)
+    while version < FORMAT_VERSION:
+        doc = UPGRADES[version](doc)
+        version += 1
+        doc["version"] = version
+    return doc
+
+
+def validate(doc: Any) -> ValidatedDoc:
+    """The whole document checked: envelope, types, references, invariants.
+
+    Raises FormatError with one line, `path: problem`, for the first problem."""
+    doc = upgrade(doc)
+    try:
+        json.dumps(doc, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        path = find_unencodable(doc)
+        raise FormatError(f"{path}: contains an invalid character (a lone UTF-16 surrogate)",
+                          field=path) from None
+    except (TypeError, ValueError):
+        pass  # not JSON-shaped at all: the models below say where
+    try:
+        result = WaymarkDoc.model_validate(doc)
+    except ValidationError as exc:
+        error = exc.errors(include_url=False)[0]
+        raise FormatError(error_message(error), field=loc_path(error.get("loc", ()))) from None
+    check_references(result)
+    return result
+
+
+def _no_constants(name: str) -> Any:
+    raise ValueError(f"{name} is not allowed in JSON")
+
+
+def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise ValueError(f"the key {short(key)} appears twice in one object")
+        out[key] = value
+    return out
+
+
+def read_json_file(path: str | os.PathLike[str], max_bytes: int = MAX_FILE_BYTES) -> dict:
+    """Read a session file: UTF-8 JSON with a Waymark envelope, or one line saying why not.
+
+    Only the envelope is checked here; `validate`/`import_session` check the rest."""
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+        if path.is_dir():
+            raise WaymarkError(f"cannot read {path}: it is a folder, not a file")
+        if size > max_bytes:
+            raise WaymarkError(f"{path} is too big to import ({size / 2**20:,.0f} MB; "
+                               f"the limit is {max_bytes / 2**20:,.0f} MB)")
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise WaymarkError(f"cannot read {path}: no such file") from None
+    except OSError as exc:
+        raise WaymarkError(f"cannot read {path}: {exc.strerror or exc}") from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise FormatError(f"{path} is not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset "
+                          f"{exc.start})") from None
+    try:
+        doc = json.loads(text, parse_constant=_no_constants,
+                         object_pairs_hook=_no_duplicate_keys)
+    except json.JSONDecodeError as exc:
+        what = exc.msg.removesuffix(" starting at")
+        what = what[:1].lower() + what[1:]
+        if exc.pos >= len(text.rstrip()):
+            what += " (the file ends too early: is it complete?)"
+        raise FormatError(f"{path} is not valid JSON at line {exc.lineno}, column {exc.colno}: "
+                          f"{what}") from None
+    except ValueError as exc:
+        raise FormatError(f"{path} is not valid JSON: {exc}") from None
+    except RecursionError:
+        raise FormatError(f"{path} is not valid JSON: nested too deeply") from None
+    check_header(doc, where=str(path))
+    return doc
+
+
+# -- export -------------------------------------------------------------------------
+
+def _fields(model: type[BaseModel], **values: Any) -> dict[str, Any]:
+    """`values` in the model's field order: the one place the file's key order comes from."""
+    assert set(values) == set(model.model_fields), set(values) ^ set(model.model_fields)
+    return {name: values[name] for name in model.model_fields}
+
+
+def _split_tags(tags: str) -> list[str]:
+    return [t.strip() for t in tags.split(",") if t.strip()]
+
+
+def export_session(db: Db, session_id: str) -> dict[str, Any]:
+    """The whole session as a version-1 document, in a stable, deterministic order.
+
+    Ordered children follow their positions (ties by id); a cell's notes and a
+    stage's curve points keep their order in the lists; votes are by time."""
+    s = get(db, Session, session_id)
+    doc: dict[str, Any] = {
+        "format": FORMAT,
+        "version": FORMAT_VERSION,
+        "session": _fields(SessionDoc, id=s.id, title=s.title, date=s.date,
+                           facilitator=s.facilitator, goal=s.goal, notes=s.notes,
+                           created_at=s.created_at, updated_at=s.updated_at),
+        "participants": [
+            _fields(ParticipantDoc, id=p.id, name=p.name, colour=p.colour,
+                    vote_budget=p.vote_budget)
+            for p in ordered(db, Participant, session_id=s.id)
+        ],
+        "personas": [
+            _fields(PersonaDoc, id=p.id, name=p.name, role=p.role, quote=p.quote,
+                    goals=p.goals, frustrations=p.frustrations, colour=p.colour,
+                    photo=base64.b64encode(p.photo).decode("ascii") if p.photo else None)
+            for p in ordered(db, Persona, session_id=s.id)
+        ],
+        "maps": [_export_map(db, m) for m in ordered(db, JourneyMap, session_id=s.id)],
+    }
+    return _fields(WaymarkDoc, **doc)
+
+
+def _export_map(db: Db, m: JourneyMap) -> dict[str, Any]:
+    stages = ordered(db, Stage, map_id=m.id)
+    lanes = ordered(db, Lane, map_id=m.id)
+    stage_at = {st.id: i for i, st in enumerate(stages)}
+    lane_at = {ln.id: i for i, ln in enumerate(lanes)}
+    notes = [n for n in db.exec(select(Note).where(Note.map_id == m.id))
+             if n.stage_id in stage_at and n.lane_id in lane_at]
+    notes.sort(key=lambda n: (stage_at[n.stage_id], lane_at[n.lane_id], n.position, n.id))
+    curves = []
+    for c in ordered(db, Curve, map_id=m.id):
+        points = [p for p in db.exec(select(CurvePoint).where(CurvePoint.curve_id == c.id))
+                  if p.stage_id in stage_at]
+        points.sort(key=lambda p: (stage_at[p.stage_id], p.position, p.id))
+        curves.append(_fields(
+            CurveDoc, id=c.id, name=c.name, colour=c.colour, persona_id=c.persona_id,
+            points=[_fields(CurvePointDoc, id=p.id, stage_id=p.stage_id, score=float(p.score),
+                            label=p.label) for p in points]))
+    note_ids = {n.id for n in notes}
+    votes = [v for v in db.exec(select(Vote).join(Note, col(Note.id) == col(Vote.note_id))
+                                .where(Note.map_id == m.id)) if v.note_id in note_ids]
+    votes.sort(key=lambda v: (v.created_at, v.id))
+    return _fields(
+        MapDoc, id=m.id, name=m.name, persona_id=m.persona_id, scale_min=m.scale_min,
+        scale_max=m.scale_max,
+        stages=[_fields(StageDoc, id=st.id, name=st.name, description=st.description,
+                        width=None if st.width is None else float(st.width))
+                for st in stages],
+        lanes=[_fields(LaneDoc, id=ln.id, name=ln.name, kind=ln.kind,
+                       description=ln.description, collapsed=bool(ln.collapsed))
+               for ln in lanes],
+        notes=[_fields(NoteDoc, id=n.id, stage_id=n.stage_id, lane_id=n.lane_id, text=n.text,
+                       colour=n.colour, tags=_split_tags(n.tags), author=n.author,
+                       owner=n.owner, priority=n.priority, impact=n.impact, effort=n.effort,
+                       status=n.status, created_at=n.created_at, updated_at=n.updated_at)
+               for n in notes],
+        curves=curves,
+        votes=[_fields(VoteDoc, id=v.id, note_id=v.note_id, participant_id=v.participant_id,
+                       created_at=v.created_at) for v in votes],
+    )
+
+
+def dumps(doc: dict[str, Any]) -> str:
+    """Deterministic text: keys in the format's documented order (not sorted),
+    two-space indent, UTF-8 characters as they are, and a final newline."""
+    return json.dumps(doc, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+
+
+def write_session_json(db: Db, session_id: str, path: str | os.PathLike[str]) -> Path:
+    """Export a session to `path` atomically; an unwritable path is one WaymarkError line."""
+    return write_text_atomic(path, dumps(export_session(db, session_id)))
+
+
+# -- import -------------------------------------------------------------------------
+
+def _all_ids(doc: WaymarkDoc) -> dict[type[SQLModel], list[str]]:
+    ids: dict[type[SQLModel], list[str]] = defaultdict(list)
+    ids[Session].append(doc.session.id)
+    ids[Participant].extend(p.id for p in doc.participants)
+    ids[Persona].extend(p.id for p in doc.personas)
+    for m in doc.maps:
+        ids[JourneyMap].append(m.id)
+        ids[Stage].extend(s.id for s in m.stages)
+        ids[Lane].extend(ln.id for ln in m.lanes)
+        ids[Note].extend(n.id for n in m.notes)
+        ids[Curve].extend(c.id for c in m.curves)
+        ids[CurvePoint].extend(p.id for c in m.curves for p in c.points)
+        ids[Vote].extend(v.id for v in m.votes)
+    return ids
+
+
+def _any_exists(db: Db, ids: dict[type[SQLModel], list[str]]) -> bool:
+    for model, values in ids.items():
+        column = col(model.id)  # type: ignore[attr-defined]
+        for start in range(0, len(values), 500):
+            chunk = values[start:start + 500]
+            if db.exec(select(column).where(column.in_(chunk)).limit(1)).first() is not None:
+                return True
+    return False
+
+
+def _positions(keys: Iterable[Any]) -> list[int]:
+    """Dense positions within each container, in list order (0, 1, 2 … per key)."""
+    counters: dict[Any, int] = defaultdict(int)
+    out = []
+    for key in keys:
+        out.append(counters[key])
+        counters[key] += 1
+    return out
+
+
+def import_session(db: Db, doc: dict[str, Any] | ValidatedDoc) -> Session:
+    """Validate everything, then insert the session's rows in the caller's transaction.
+
+    Ids are kept, so a session moved between laptops stays the same session.
+    If any of its ids is already in this library (typically: the same session
+    imported twice), it comes in as a copy with fresh ids for every row and
+    " (imported copy)" after its title, rather than overwriting or failing."""
+    vdoc = doc if isinstance(doc, WaymarkDoc) else validate(doc)
+    ids = _all_ids(vdoc)
+    copy = _any_exists(db, ids)
+    fresh: dict[str, str] = {}
+
+    def rid(id_: str | None) -> str | None:
+        if id_ is None or not copy:
+            return id_
+        if id_ not in fresh:
+            fresh[id_] = new_id()
+        return fresh[id_]
+
+    s = vdoc.session
+    title = s.title
+    if copy:
+        title = title[: MAX_NAME - len(COPY_SUFFIX)].rstrip() + COPY_SUFFIX
+    session_id = rid(s.id)
+    rows: dict[type[SQLModel], list[dict[str, Any]]] = defaultdict(list)
+    rows[Session].append(dict(
+        id=session_id, title=title, date=s.date, facilitator=s.facilitator, goal=s.goal,
+        notes=s.notes, created_at=s.created_at, updated_at=s.updated_at, deleted_at=None))
+    for i, p in enumerate(vdoc.participants):
+        rows[Participant].append(dict(id=rid(p.id), session_id=session_id, name=p.name,
+                                      colour=p.colour, vote_budget=p.vote_budget, position=i))
+    for i, pe in enumerate(vdoc.personas):
+        rows[Persona].append(dict(
+            id=rid(pe.id), session_id=session_id, name=pe.name, role=pe.role, quote=pe.quote,
+            goals=pe.goals, frustrations=pe.frustrations, colour=pe.colour, position=i,
+            photo=base64.b64decode(pe.photo, validate=True) if pe.photo else None))
+    for i, m in enumerate(vdoc.maps):
+        _map_rows(m, i, session_id, rid, rows)
+    conn = db.connection()
+    for model in (Session, Participant, Persona, JourneyMap, Stage, Lane, Note, Curve,
+                  CurvePoint, Vote):
+        if rows[model]:
+            conn.execute(insert(model.__table__), rows[model])  # type: ignore[attr-defined]
+    session = db.get(Session, session_id)
+    assert session is not None
+    return session
+
+
+def _map_rows(m: MapDoc, index: int, session_id: str | None,
+              rid: Callable[[str | None], str | None],
+              rows: dict[type[SQLModel], list[dict[str, Any]]]) -> None:
+    map_id = rid(m.id)
+    rows[JourneyMap].append(dict(id=map_id, session_id=session_id, name=m.name,
+                                 persona_id=rid(m.persona_id), scale_min=m.scale_min,
+                                 scale_max=m.scale_max, position=index))
+    for i, st in enumerate(m.stages):
+        rows[Stage].append(dict(id=rid(st.id), map_id=map_id, name=st.name,
+                                description=st.description, position=i, width=st.width))
+    kinds = {}
+    for i, ln in enumerate(m.lanes):
+        kinds[ln.id] = ln.kind.value
+        rows[Lane].append(dict(id=rid(ln.id), map_id=map_id, name=ln.name, kind=ln.kind.value,
+                               description=ln.description, position=i, collapsed=ln.collapsed))
+    positions = _positions((n.stage_id, n.lane_id) for n in m.notes)
+    for n, pos in zip(m.notes, positions, strict=True):
+        rows[Note].append(dict(
+            id=rid(n.id), map_id=map_id, stage_id=rid(n.stage_id), lane_id=rid(n.lane_id),
+            position=pos, text=n.text,
+            colour=n.colour if n.colour is not None else note_colour_for_kind(kinds[n.lane_id]),
+            tags=normalise_tags(n.tags), author=n.author, owner=n.owner, priority=n.priority,
+            impact=n.impact, effort=n.effort, status=n.status, created_at=n.created_at,
+            updated_at=n.updated_at))
+    for i, c in enumerate(m.curves):
+        curve_id = rid(c.id)
+        rows[Curve].append(dict(id=curve_id, map_id=map_id, persona_id=rid(c.persona_id),
+                                name=c.name, colour=c.colour, position=i))
+        positions = _positions(p.stage_id for p in c.points)
+        for p, pos in zip(c.points, positions, strict=True):
+            rows[CurvePoint].append(dict(id=rid(p.id), curve_id=curve_id,
+                                         stage_id=rid(p.stage_id), position=pos,
+                                         score=float(p.score), label=p.label))
+    for v in m.votes:
+        rows[Vote].append(dict(id=rid(v.id), note_id=rid(v.note_id),
+                               participant_id=rid(v.participant_id), created_at=v.created_at))
+
+
+def import_json_file(db: Db, path: str | os.PathLike[str]) -> Session:
+    """Read, validate and import a file as one operation: `library.run(import_json_file, p)`."""
+    return import_session(db, read_json_file(path))
+
+
+# -- the schema file ----------------------------------------------------------------
+
+def schema_text() -> str:
+    return dumps(json_schema())
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    if args != ["--write-schema"]:
+        print("usage: python -m storage.interchange --write-schema", file=sys.stderr)
+        return 2
+    write_text_atomic(SCHEMA_PATH, schema_text())
+    print(f"wrote {SCHEMA_PATH}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

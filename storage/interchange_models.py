@@ -1,0 +1,445 @@
+"""The Waymark session file, version 1, as pydantic models.
+
+These models are the one description of the format: `validate` checks files
+with them, `export_session` writes their fields in their declared order, and
+`docs/waymark-session.schema.json` is generated from them. Validation is
+strict (JSON types only, no coercion of "3" to 3) and forbids unknown fields,
+so a typo in a hand-edited file is reported instead of silently dropped.
+Messages are short and friendly because they reach the facilitator as one line.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import re
+from collections.abc import Callable
+from datetime import date, datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, WrapValidator
+from pydantic_core import PydanticCustomError
+
+from journey.errors import WaymarkError
+from journey.models import LaneKind, now_iso
+from journey.ops._common import MAX_NAME, MAX_TEXT
+from journey.ops.notes import PRIORITIES, STATUSES
+from journey.ops.structure import MAX_STAGE_WIDTH, MIN_STAGE_WIDTH
+
+FORMAT = "waymark"
+FORMAT_VERSION = 1
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+_TYPE_MESSAGES = {
+    "string_type": "must be a string",
+    "int_type": "must be an integer",
+    "float_type": "must be a number",
+    "bool_type": "must be true or false",
+    "list_type": "must be a list",
+    "dict_type": "must be an object",
+    "model_type": "must be an object",
+    "model_attributes_type": "must be an object",
+}
+
+
+def short(value: Any, limit: int = 40) -> str:
+    """A value for an error message, cut so the message stays one short line."""
+    text = repr(value)
+    text = text.replace("\n", "\\n")
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _friendly(message: str, show_value: bool = True) -> WrapValidator:
+    """Replace pydantic's wording for constraint failures by `message`.
+
+    Type errors keep their generic wording ("must be a string"), so a number
+    where a colour belongs says so rather than talking about colour syntax."""
+
+    def wrap(value: Any, handler: Callable[[Any], Any]) -> Any:
+        try:
+            return handler(value)
+        except ValidationError as exc:
+            kind = exc.errors()[0]["type"]
+            if kind in _TYPE_MESSAGES:
+                raise PydanticCustomError(kind, _TYPE_MESSAGES[kind]) from None
+            text = f"{message} (got {short(value)})" if show_value else message
+            raise PydanticCustomError("waymark", text) from None
+
+    return WrapValidator(wrap)
+
+
+def _check(test: Callable[[Any], bool], message: str) -> WrapValidator:
+    """A plain predicate on an already typed value, reported as `message`."""
+
+    def wrap(value: Any, handler: Callable[[Any], Any]) -> Any:
+        value = handler(value)
+        if not test(value):
+            raise PydanticCustomError("waymark", f"{message} (got {short(value)})")
+        return value
+
+    return WrapValidator(wrap)
+
+
+def _is_timestamp(value: str) -> bool:
+    try:
+        datetime.fromisoformat(value)
+    except ValueError:
+        return False
+    return "T" in value
+
+
+def _is_date(value: str) -> bool:
+    if value == "":
+        return True
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        return False
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
+
+
+def _is_png_base64(value: str) -> bool:
+    try:
+        raw = base64.b64decode(value, validate=True)
+    except (binascii.Error, ValueError):
+        return False
+    return raw.startswith(PNG_SIGNATURE)
+
+
+Id = Annotated[
+    str,
+    Field(pattern=r"^[A-Za-z0-9_.:-]{1,64}$",
+          description="An id: 1–64 letters, digits, '-', '_', '.' or ':'."),
+    _friendly("must be an id of 1–64 letters, digits, '-', '_', '.' or ':'"),
+]
+Name = Annotated[
+    str,
+    Field(min_length=1, max_length=MAX_NAME, pattern=r"\S"),
+    _friendly(f"must be a non-empty name of at most {MAX_NAME} characters", show_value=False),
+]
+NoteText = Annotated[
+    str,
+    Field(max_length=MAX_TEXT, description="Plain text; newlines allowed."),
+    _friendly(f"must be at most {MAX_TEXT:,} characters", show_value=False),
+]
+Colour = Annotated[
+    str,
+    Field(pattern=r"^#[0-9A-Fa-f]{6}$", description="#RRGGBB"),
+    _friendly("must be a colour like #0072B2"),
+]
+Timestamp = Annotated[
+    str,
+    Field(description="ISO 8601 date and time in UTC, e.g. 2026-11-20T09:30:00.000Z.",
+          json_schema_extra={"format": "date-time"}),
+    _check(_is_timestamp, "must be an ISO 8601 timestamp like 2026-11-20T09:30:00.000Z"),
+]
+IsoDate = Annotated[
+    str,
+    Field(description="The workshop's date as YYYY-MM-DD, or empty.",
+          json_schema_extra={"pattern": r"^(\d{4}-\d{2}-\d{2})?$"}),
+    _check(_is_date, "must be a date like 2026-11-20, or empty"),
+]
+Rating = Annotated[int, Field(ge=1, le=5), _friendly("must be an integer 1–5")]
+Tag = Annotated[
+    str,
+    Field(min_length=1, max_length=MAX_NAME, pattern=r"^[^,]*\S[^,]*$"),
+    _friendly("must be a non-empty tag without commas"),
+]
+PhotoPng = Annotated[
+    str,
+    Field(description="A PNG image, base64-encoded (standard alphabet, padded).",
+          json_schema_extra={"contentEncoding": "base64", "contentMediaType": "image/png"}),
+    _check(_is_png_base64, "must be a base64-encoded PNG image"),
+]
+Kind = Annotated[
+    LaneKind,
+    Field(strict=False),
+    _friendly("unknown lane kind; one of " + ", ".join(k.value for k in LaneKind)),
+]
+Width = Annotated[
+    float,
+    Field(ge=MIN_STAGE_WIDTH, le=MAX_STAGE_WIDTH, allow_inf_nan=False,
+          description="Column width in points; null = the style's default."),
+    _friendly(f"must be a width from {MIN_STAGE_WIDTH:g} to {MAX_STAGE_WIDTH:g} points, or null"),
+]
+Score = Annotated[float, Field(allow_inf_nan=False), _friendly("must be a finite number")]
+ScaleEnd = Annotated[int, Field(ge=-100, le=100), _friendly("must be an integer from -100 to 100")]
+Budget = Annotated[int, Field(ge=0, le=99), _friendly("must be an integer 0–99")]
+Priority = Literal[PRIORITIES]  # type: ignore[valid-type]
+Status = Literal[STATUSES]  # type: ignore[valid-type]
+
+
+class _Part(BaseModel):
+    model_config = ConfigDict(strict=True, extra="forbid")
+
+
+class SessionDoc(_Part):
+    """The workshop itself. (Whether it sits in the trash is not part of the file.)"""
+
+    id: Id
+    title: Name
+    date: IsoDate = ""
+    facilitator: str = ""
+    goal: str = ""
+    notes: str = Field("", description="The facilitator's notes about the session.")
+    created_at: Timestamp = Field(default_factory=now_iso)
+    updated_at: Timestamp = Field(default_factory=now_iso)
+
+
+class ParticipantDoc(_Part):
+    id: Id
+    name: Name
+    colour: Colour = "#0072B2"
+    vote_budget: Budget = 3
+
+
+class PersonaDoc(_Part):
+    id: Id
+    name: Name
+    role: str = ""
+    quote: str = ""
+    goals: str = ""
+    frustrations: str = ""
+    colour: Colour = Field("#D55E00", description="The colour of this persona's curve.")
+    photo: PhotoPng | None = None
+
+
+class StageDoc(_Part):
+    id: Id
+    name: Name
+    description: str = ""
+    width: Width | None = None
+
+
+class LaneDoc(_Part):
+    id: Id
+    name: Name
+    kind: Kind = LaneKind.CUSTOM
+    description: str = ""
+    collapsed: bool = False
+
+
+class NoteDoc(_Part):
+    """A sticky note. Its place in its cell is its order among the cell's notes here."""
+
+    id: Id
+    stage_id: Id
+    lane_id: Id
+    text: NoteText = ""
+    colour: Colour | None = Field(None, description="null = the default colour of its lane's kind.")
+    tags: list[Tag] = []
+    author: str = ""
+    owner: str = ""
+    priority: Priority = ""
+    impact: Rating | None = None
+    effort: Rating | None = None
+    status: Status = ""
+    created_at: Timestamp = Field(default_factory=now_iso)
+    updated_at: Timestamp = Field(default_factory=now_iso)
+
+
+class CurvePointDoc(_Part):
+    """A point of a curve; points in the same stage keep their order here."""
+
+    id: Id
+    stage_id: Id
+    score: Score
+    label: str = ""
+
+
+class CurveDoc(_Part):
+    id: Id
+    name: str = "Emotion"
+    colour: Colour = "#D55E00"
+    persona_id: Id | None = Field(None, description="The persona this curve is for, or null.")
+    points: list[CurvePointDoc] = []
+
+
+class VoteDoc(_Part):
+    id: Id
+    note_id: Id
+    participant_id: Id | None = Field(None, description="null = a dot placed by the facilitator.")
+    created_at: Timestamp = Field(default_factory=now_iso)
+
+
+class MapDoc(_Part):
+    id: Id
+    name: Name
+    persona_id: Id | None = None
+    scale_min: ScaleEnd = -3
+    scale_max: ScaleEnd = 3
+    stages: list[StageDoc] = []
+    lanes: list[LaneDoc] = []
+    notes: list[NoteDoc] = []
+    curves: list[CurveDoc] = []
+    votes: list[VoteDoc] = []
+
+
+class WaymarkDoc(_Part):
+    """One whole Waymark session (format version 1): what `export json` writes and
+    `import` reads. Every id is unique within the file. See docs/FORMAT.md."""
+
+    model_config = ConfigDict(title="Waymark session")
+
+    format: Literal["waymark"]
+    version: Literal[1]
+    session: SessionDoc
+    participants: list[ParticipantDoc] = []
+    personas: list[PersonaDoc] = []
+    maps: list[MapDoc] = []
+
+
+ValidatedDoc = WaymarkDoc
+
+
+def json_schema() -> dict[str, Any]:
+    """The JSON Schema of the format, as checked in at docs/waymark-session.schema.json."""
+    schema = WaymarkDoc.model_json_schema(mode="validation")
+    head = {"$schema": "https://json-schema.org/draft/2020-12/schema"}
+    for key in ("title", "description", "type"):
+        head[key] = schema.pop(key)
+    return {**head, **schema}
+
+
+def loc_path(loc: tuple[int | str, ...]) -> str:
+    """('maps', 0, 'stages', 2, 'name') -> 'maps[0].stages[2].name'."""
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out
+
+
+def error_message(error: dict[str, Any]) -> str:
+    """pydantic's error (one of `ValidationError.errors()`) as 'path: friendly message'."""
+    kind = error["type"]
+    ctx = error.get("ctx") or {}
+    if kind == "missing":
+        text = "field required"
+    elif kind == "extra_forbidden":
+        text = "unknown field"
+    elif kind in _TYPE_MESSAGES:
+        text = _TYPE_MESSAGES[kind]
+    elif kind == "literal_error":
+        text = f"must be one of {ctx.get('expected', '')} (got {short(error.get('input'))})"
+    else:
+        text = str(error.get("msg", "is not valid"))
+        text = text[:1].lower() + text[1:]
+    path = loc_path(tuple(error.get("loc", ())))
+    text = " ".join(text.split())  # one line, whatever the message held
+    return f"{path}: {text}" if path else text
+
+
+class FormatError(WaymarkError):
+    """A session file that Waymark cannot import; `field` is the bad field's path."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(" ".join(message.split()))
+        self.field = field
+
+
+def _fail(path: str, message: str) -> FormatError:
+    return FormatError(f"{path}: {message}", field=path)
+
+
+def find_unencodable(value: Any, path: str = "") -> str | None:
+    """The path of the first string that is not valid Unicode (a lone surrogate,
+    which JSON's \\ud800 escapes can produce and SQLite cannot store)."""
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return path or "(top level)"
+        return None
+    if isinstance(value, dict):
+        for key, item in value.items():
+            found = find_unencodable(key, path) or find_unencodable(
+                item, f"{path}.{key}" if path else str(key))
+            if found:
+                return found
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            found = find_unencodable(item, f"{path}[{i}]")
+            if found:
+                return found
+    return None
+
+
+def check_references(doc: WaymarkDoc) -> None:
+    """What the types cannot say: ids are unique and every reference resolves.
+
+    Walks the document in order, so the first problem reported is the first
+    one a reader of the file would meet."""
+    seen: dict[str, str] = {}
+
+    def claim(id_: str, path: str) -> None:
+        if id_ in seen:
+            raise _fail(f"{path}.id", f"duplicate id {short(id_)} (also {seen[id_]})")
+        seen[id_] = f"{path}.id"
+
+    claim(doc.session.id, "session")
+    participants: set[str] = set()
+    for i, person in enumerate(doc.participants):
+        claim(person.id, f"participants[{i}]")
+        participants.add(person.id)
+    personas: set[str] = set()
+    for i, persona in enumerate(doc.personas):
+        claim(persona.id, f"personas[{i}]")
+        personas.add(persona.id)
+    for m, jmap in enumerate(doc.maps):
+        mp = f"maps[{m}]"
+        claim(jmap.id, mp)
+        if jmap.persona_id is not None and jmap.persona_id not in personas:
+            raise _fail(f"{mp}.persona_id", f"no persona {short(jmap.persona_id)} in this file")
+        if jmap.scale_min >= jmap.scale_max:
+            raise _fail(f"{mp}.scale_max",
+                        f"must be greater than scale_min ({jmap.scale_min}), got {jmap.scale_max}")
+        stages: set[str] = set()
+        for i, stage in enumerate(jmap.stages):
+            claim(stage.id, f"{mp}.stages[{i}]")
+            stages.add(stage.id)
+        lanes: set[str] = set()
+        for i, lane in enumerate(jmap.lanes):
+            claim(lane.id, f"{mp}.lanes[{i}]")
+            lanes.add(lane.id)
+        notes: set[str] = set()
+        for i, note in enumerate(jmap.notes):
+            np = f"{mp}.notes[{i}]"
+            claim(note.id, np)
+            notes.add(note.id)
+            if note.stage_id not in stages:
+                raise _fail(f"{np}.stage_id", f"no stage {short(note.stage_id)} in this map")
+            if note.lane_id not in lanes:
+                raise _fail(f"{np}.lane_id", f"no lane {short(note.lane_id)} in this map")
+        curve_personas: dict[str, int] = {}
+        for c, curve in enumerate(jmap.curves):
+            cp = f"{mp}.curves[{c}]"
+            claim(curve.id, cp)
+            if curve.persona_id is not None:
+                if curve.persona_id not in personas:
+                    raise _fail(f"{cp}.persona_id",
+                                f"no persona {short(curve.persona_id)} in this file")
+                if curve.persona_id in curve_personas:
+                    raise _fail(f"{cp}.persona_id", "this persona already has a curve on this map "
+                                f"({mp}.curves[{curve_personas[curve.persona_id]}])")
+                curve_personas[curve.persona_id] = c
+            for p, point in enumerate(curve.points):
+                pp = f"{cp}.points[{p}]"
+                claim(point.id, pp)
+                if point.stage_id not in stages:
+                    raise _fail(f"{pp}.stage_id", f"no stage {short(point.stage_id)} in this map")
+                if not jmap.scale_min <= point.score <= jmap.scale_max:
+                    raise _fail(f"{pp}.score", f"{point.score:g} is outside the map's scale "
+                                f"{jmap.scale_min}…{jmap.scale_max}")
+        for v, vote in enumerate(jmap.votes):
+            vp = f"{mp}.votes[{v}]"
+            claim(vote.id, vp)
+            if vote.note_id not in notes:
+                raise _fail(f"{vp}.note_id", f"no note {short(vote.note_id)} in this map")
+            if vote.participant_id is not None and vote.participant_id not in participants:
+                raise _fail(f"{vp}.participant_id",
+                            f"no participant {short(vote.participant_id)} in this file")
