@@ -272,8 +272,8 @@ def _note_box_cached(note_id: str, stage_id: str, lane_id: str, text: str, colou
         fit = max(1, int((rect.w - 2 * pad + 2) // step))
         shown = votes if len(votes) <= fit else votes[: max(0, fit - 3)]
         cy = rect.bottom - pad - st.vote_r
-        for i, colour in enumerate(shown):
-            dots.append(VoteDot(rect.x + pad + st.vote_r + i * step, cy, st.vote_r, colour))
+        for i, dot_colour in enumerate(shown):
+            dots.append(VoteDot(rect.x + pad + st.vote_r + i * step, cy, st.vote_r, dot_colour))
         if len(shown) < len(votes):
             label = f"+{len(votes) - len(shown)}"
             x = rect.x + pad + len(shown) * step

@@ -120,7 +120,9 @@ def test_demo_layout_is_complete(demo):
     assert layout.title.lines[0].text == "Coffee subscription"
     assert len(layout.curves) == 1 and len(layout.curves[0].segments) == 4
     assert {p.label.text for p in layout.curves[0].points if p.label} >= {"Curious"}
+    stored = {n.id: n for n in data.all_notes()}
     for note in layout.notes:  # demo notes are short: nothing is cut
+        assert note.colour == stored[note.id].colour  # voted notes keep their own colour
         assert not note.truncated
         assert " ".join(line.text for line in note.lines) == " ".join(note.text.split())
 
