@@ -1,0 +1,101 @@
+"""The sticky-note item: draws one `NoteBox` of the layout, owns nothing else.
+
+The item sits at the note rect's top-left so a future drag can move it with
+`setPos`; it paints through `export.qt_paint.paint_note` (shared with the
+PNG poster) with the painter shifted back to the layout's absolute
+coordinates. Text glyphs are cached per line by `qt_paint`, so a frame only
+blits them; far out it draws a plain rectangle.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QPainter
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsRectItem, QStyleOptionGraphicsItem, QWidget
+
+from export.qt_paint import LOD_PLAIN, note_bounds, paint_note, qcolor
+from journey.layout import NoteBox
+
+Z_NOTE = 2.0
+
+
+class NoteItem(QGraphicsRectItem):
+    """One note on the canvas, keyed by the note id.
+
+    A QGraphicsRectItem whose rect is the painted area (shadow included) so
+    bounding-rect and hit tests stay in C++; only `paint` runs Python."""
+
+    def __init__(self, note: NoteBox) -> None:
+        super().__init__()
+        self.setPen(Qt.PenStyle.NoPen)
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable, True)
+        self.setZValue(Z_NOTE)
+        self._note = note
+        self._plain_rect = QRectF(0, 0, note.rect.w, note.rect.h)
+        self._plain_colour = qcolor(note.colour)
+        self.setRect(self._local(note_bounds(note)))
+        self.setPos(note.rect.x, note.rect.y)
+        self.setToolTip(self._tooltip())
+
+    # -- model binding ------------------------------------------------------
+    @property
+    def note(self) -> NoteBox:
+        return self._note
+
+    @property
+    def note_id(self) -> str:
+        return self._note.id
+
+    def set_note(self, note: NoteBox) -> bool:
+        """Take a new layout box; touches Qt only for what changed. True if changed."""
+        old = self._note
+        if note == old:
+            return False
+        self._note = note
+        self._plain_rect = QRectF(0, 0, note.rect.w, note.rect.h)
+        self._plain_colour = qcolor(note.colour)
+        if (note.rect.w, note.rect.h) != (old.rect.w, old.rect.h):
+            self.setRect(self._local(note_bounds(note)))  # prepares the geometry change
+        if (note.rect.x, note.rect.y) != (old.rect.x, old.rect.y):
+            self.setPos(note.rect.x, note.rect.y)
+        if (note.text, note.tags, note.author, note.votes) != (old.text, old.tags,
+                                                               old.author, old.votes):
+            self.setToolTip(self._tooltip())
+        self.update()
+        return True
+
+    def note_rect(self) -> QRectF:
+        """The note's rectangle in item coordinates (the layout rect at pos)."""
+        return QRectF(0, 0, self._note.rect.w, self._note.rect.h)
+
+    # -- QGraphicsItem ------------------------------------------------------
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem,
+              widget: QWidget | None = None) -> None:
+        lod = QStyleOptionGraphicsItem.levelOfDetailFromTransform(painter.worldTransform())
+        if lod < LOD_PLAIN:  # far out: the cheapest possible frame, no translation
+            painter.fillRect(self._plain_rect, self._plain_colour)
+            return
+        r = self._note.rect
+        painter.translate(-r.x, -r.y)
+        paint_note(painter, self._note, lod, self.isSelected())
+        painter.translate(r.x, r.y)
+
+    # -- helpers ------------------------------------------------------------
+    def _local(self, scene_rect: QRectF) -> QRectF:
+        return scene_rect.translated(-self._note.rect.x, -self._note.rect.y)
+
+    def _tooltip(self) -> str:
+        n = self._note
+        parts = []
+        if n.truncated:
+            parts.append(n.text)
+        if n.author:
+            parts.append(f"by {n.author}")
+        if n.tags:
+            parts.append(f"tags: {n.tags}")
+        if n.votes:
+            parts.append(f"{n.votes} vote" + ("" if n.votes == 1 else "s"))
+        return "\n".join(parts)
+
+
+__all__ = ["NoteItem", "Z_NOTE"]

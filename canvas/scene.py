@@ -1,0 +1,145 @@
+"""The map scene and its binder: items made, updated and removed from a MapLayout.
+
+Items never hold the truth. After every committed operation the window reloads
+the map, lays it out again and calls `apply_layout`; the binder walks the new
+layout, keyed by model id, and
+
+- updates existing items in place (each compares its element and touches Qt
+  only when something changed: `setPos` for a move, `prepareGeometryChange`
+  for a new size),
+- creates items for new ids,
+- removes items whose ids are gone, explicitly: PySide keeps an item alive in
+  the scene after its last Python reference is dropped.
+
+The scene rect is set from the layout's bounds (never `itemsBoundingRect`,
+which is slow on big maps). The paper and the desk around it are drawn in
+`drawBackground`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable
+from typing import Any, TypeVar
+
+from PySide6.QtCore import QRectF, Signal
+from PySide6.QtGui import QPainter
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene
+
+from export.qt_paint import THEME, ensure_fonts, qcolor, qrect
+from journey.layout import MapLayout
+
+from .cell_item import CellItem
+from .curve_item import CurveItem, ScaleItem, ScaleLabelsItem
+from .header_items import LaneHeaderItem, StageHeaderItem, TitleItem
+from .note_item import NoteItem
+
+K = TypeVar("K", bound=Hashable)
+I = TypeVar("I", bound=QGraphicsItem)  # noqa: E741
+
+
+class MapScene(QGraphicsScene):
+    """A map on a QGraphicsScene. `layoutApplied` fires after each `apply_layout`."""
+
+    layoutApplied = Signal()
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        ensure_fonts()
+        self.layout: MapLayout | None = None
+        self.notes: dict[str, NoteItem] = {}
+        self.stages: dict[str, StageHeaderItem] = {}
+        self.lanes: dict[str, LaneHeaderItem] = {}
+        self.cells: dict[tuple[str, str], CellItem] = {}
+        self.curves: dict[str, CurveItem] = {}
+        self.scales: dict[str, ScaleItem] = {}
+        self.scale_labels: dict[str, ScaleLabelsItem] = {}
+        self.title: TitleItem | None = None
+        #: What the last apply_layout did: {"added": n, "changed": n, "removed": n}.
+        self.last_changes: dict[str, int] = {"added": 0, "changed": 0, "removed": 0}
+
+    # -- the binder ---------------------------------------------------------
+    def apply_layout(self, layout: MapLayout) -> dict[str, int]:
+        """Make the items show `layout`, touching only what differs."""
+        counts = {"added": 0, "changed": 0, "removed": 0}
+        self._sync(self.notes, {n.id: n for n in layout.notes}, NoteItem,
+                   NoteItem.set_note, counts)
+        n_stages = len(layout.stages)
+        self._sync(self.stages, {h.id: (h, i, n_stages) for i, h in enumerate(layout.stages)},
+                   lambda el: StageHeaderItem(*el), StageHeaderItem.set_element, counts)
+        self._sync(self.lanes, {h.id: h for h in layout.lanes}, LaneHeaderItem,
+                   LaneHeaderItem.set_element, counts)
+        lane_index = {h.id: i for i, h in enumerate(layout.lanes)}
+        self._sync(self.cells,
+                   {(c.stage_id, c.lane_id): (c, lane_index.get(c.lane_id, 0) % 2 == 1)
+                    for c in layout.cells},
+                   lambda el: CellItem(*el), CellItem.set_element, counts)
+        scales = {s.lane_id: s for s in layout.scales}
+        self._sync(self.scales, scales, ScaleItem, ScaleItem.set_element, counts)
+        self._sync(self.scale_labels, scales, ScaleLabelsItem, ScaleLabelsItem.set_element,
+                   counts)
+        self._sync(self.curves, {c.id: c for c in layout.curves}, CurveItem,
+                   CurveItem.set_curve, counts)
+        if self.title is None:
+            self.title = TitleItem(layout.title)
+            self.addItem(self.title)
+            counts["added"] += 1
+        elif self.title.set_element(layout.title):
+            counts["changed"] += 1
+        rect = qrect(layout.bounds)
+        if rect != self.sceneRect():
+            self.setSceneRect(rect)
+        self.layout = layout
+        self.last_changes = counts
+        self.layoutApplied.emit()
+        return counts
+
+    def _sync(self, items: dict[K, I], elements: dict[K, Any], make: Callable[[Any], I],
+              update: Callable[[I, Any], bool], counts: dict[str, int]) -> None:
+        for key in [k for k in items if k not in elements]:
+            self.removeItem(items.pop(key))
+            counts["removed"] += 1
+        for key, element in elements.items():
+            item = items.get(key)
+            if item is None:
+                item = make(element)
+                self.addItem(item)
+                items[key] = item
+                counts["added"] += 1
+            elif update(item, element):
+                counts["changed"] += 1
+
+    def clear_map(self) -> None:
+        """Remove every item (another session or an empty one is shown)."""
+        for table in (self.notes, self.stages, self.lanes, self.cells, self.scales,
+                      self.scale_labels, self.curves):
+            for item in table.values():
+                self.removeItem(item)
+            table.clear()
+        if self.title is not None:
+            self.removeItem(self.title)
+            self.title = None
+        self.layout = None
+        self.setSceneRect(QRectF(0, 0, 1, 1))
+
+    # -- lookups for views, tests and the editing layer -----------------------
+    def note_item(self, note_id: str) -> NoteItem | None:
+        return self.notes.get(note_id)
+
+    def note_items(self) -> list[NoteItem]:
+        return list(self.notes.values())
+
+    def map_rect(self) -> QRectF:
+        """The paper: the whole map as laid out."""
+        return self.sceneRect()
+
+    def selected_note_ids(self) -> list[str]:
+        return [i.note_id for i in self.selectedItems() if isinstance(i, NoteItem)]
+
+    # -- drawing --------------------------------------------------------------
+    def drawBackground(self, painter: QPainter, rect: QRectF) -> None:
+        painter.fillRect(rect, qcolor(THEME.desk))
+        if self.layout is None:
+            return
+        paper = qrect(self.layout.bounds)
+        painter.fillRect(paper.translated(2, 3), qcolor("#1A0F172A"))
+        painter.fillRect(paper, qcolor(THEME.paper))

@@ -1,0 +1,214 @@
+"""The map view: zoom around the pointer, pan three ways, fit the whole map.
+
+Zoom: Ctrl+wheel (anchored under the mouse), pinch on a touchpad, the
+`zoom_in_action` / `zoom_out_action` (platform ZoomIn/ZoomOut keys, plus
+Ctrl+= for keyboards where + needs Shift) and `fit_action` (Ctrl+0). The
+window puts the same QAction objects in its View menu, so shortcuts are
+never ambiguous. Pan: the scroll wheel (Shift for sideways), middle-drag, and
+space-drag (unless an item has keyboard focus, e.g. a note being edited).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, Qt, Signal
+from PySide6.QtGui import (
+    QAction,
+    QKeyEvent,
+    QKeySequence,
+    QMouseEvent,
+    QNativeGestureEvent,
+    QPainter,
+    QWheelEvent,
+)
+from PySide6.QtWidgets import QFrame, QGraphicsView
+
+from .scene import MapScene
+
+MIN_ZOOM = 0.05
+MAX_ZOOM = 8.0
+STEP = 1.25  # one key press or one wheel notch (120 units)
+
+
+class MapView(QGraphicsView):
+    """A QGraphicsView on a MapScene; `zoomChanged(scale)` reports 1.0 = 100 %."""
+
+    zoomChanged = Signal(float)
+
+    def __init__(self, scene: MapScene, parent: Any = None) -> None:
+        super().__init__(scene, parent)
+        self.setRenderHints(QPainter.RenderHint.Antialiasing
+                            | QPainter.RenderHint.TextAntialiasing
+                            | QPainter.RenderHint.SmoothPixmapTransform)
+        self.setOptimizationFlag(QGraphicsView.OptimizationFlag.DontAdjustForAntialiasing, True)
+        self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.SmartViewportUpdate)
+        self.setTransformationAnchor(QGraphicsView.ViewportAnchor.NoAnchor)
+        self.setResizeAnchor(QGraphicsView.ViewportAnchor.AnchorViewCenter)
+        self.setDragMode(QGraphicsView.DragMode.RubberBandDrag)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self._pan_from: QPointF | None = None
+        self._space = False
+
+        self.zoom_in_action = self._action("Zoom &In", [QKeySequence.StandardKey.ZoomIn,
+                                                        QKeySequence("Ctrl+=")], self.zoom_in)
+        self.zoom_out_action = self._action("Zoom &Out", [QKeySequence.StandardKey.ZoomOut],
+                                            self.zoom_out)
+        self.fit_action = self._action("&Fit Map", [QKeySequence("Ctrl+0")], self.fit_all)
+        self.actual_size_action = self._action("&Actual Size", [QKeySequence("Ctrl+1")],
+                                               lambda: self.set_zoom(1.0))
+
+    def _action(self, text: str, keys: list, slot: Any) -> QAction:
+        action = QAction(text, self)
+        shortcuts: list[QKeySequence] = []
+        for k in keys:
+            shortcuts.extend(QKeySequence.keyBindings(k) if isinstance(
+                k, QKeySequence.StandardKey) else [k])
+        action.setShortcuts(shortcuts)
+        action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        action.triggered.connect(slot)
+        self.addAction(action)
+        return action
+
+    def map_scene(self) -> MapScene:
+        scene = self.scene()
+        assert isinstance(scene, MapScene)
+        return scene
+
+    # -- zoom -----------------------------------------------------------------
+    @property
+    def zoom(self) -> float:
+        return self.transform().m11()
+
+    def fit_zoom(self) -> float:
+        """The scale at which the whole map fits the viewport.
+
+        Measured without scroll bars: at this scale none are needed, and Qt
+        hides them only after the next layout pass."""
+        rect = self.sceneRect()
+        size = self.maximumViewportSize()
+        vp = QRect(QPoint(0, 0), size).adjusted(4, 4, -4, -4)
+        if rect.isEmpty() or vp.isEmpty():
+            return 1.0
+        return min(vp.width() / rect.width(), vp.height() / rect.height())
+
+    def _limits(self) -> tuple[float, float]:
+        return min(MIN_ZOOM, self.fit_zoom()), MAX_ZOOM
+
+    def set_zoom(self, scale: float, anchor: QPointF | None = None) -> None:
+        """Zoom to `scale`, keeping the scene point under `anchor` (viewport px) fixed."""
+        lo, hi = self._limits()
+        scale = min(hi, max(lo, scale))
+        if abs(scale - self.zoom) < 1e-9:
+            return
+        if anchor is None:
+            anchor = QPointF(self.viewport().rect().center())
+        before = self.viewportTransform().inverted()[0].map(anchor)
+        factor = scale / self.zoom
+        self.scale(factor, factor)
+        after = self.viewportTransform().map(before)
+        delta = after - anchor
+        h, v = self.horizontalScrollBar(), self.verticalScrollBar()
+        h.setValue(h.value() + round(delta.x()))
+        v.setValue(v.value() + round(delta.y()))
+        self.zoomChanged.emit(self.zoom)
+
+    def zoom_in(self) -> None:
+        self.set_zoom(self.zoom * STEP)
+
+    def zoom_out(self) -> None:
+        self.set_zoom(self.zoom / STEP)
+
+    def fit_all(self) -> None:
+        rect = self.sceneRect()
+        if rect.isEmpty():
+            return
+        self.resetTransform()
+        z = self.fit_zoom()
+        self.scale(z, z)
+        self.centerOn(rect.center())
+        self.zoomChanged.emit(self.zoom)
+
+    # -- events -----------------------------------------------------------------
+    def wheelEvent(self, event: QWheelEvent) -> None:
+        if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+            delta = event.angleDelta().y() or event.angleDelta().x()
+            if delta:
+                self.set_zoom(self.zoom * STEP ** (delta / 120), event.position())
+            event.accept()
+            return
+        super().wheelEvent(event)
+
+    def viewportEvent(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.NativeGesture and isinstance(event, QNativeGestureEvent):
+            if event.gestureType() == Qt.NativeGestureType.ZoomNativeGesture:
+                pos = self.viewport().mapFromGlobal(event.globalPosition().toPoint())
+                self.set_zoom(self.zoom * (1 + event.value()), QPointF(pos))
+                return True
+        return super().viewportEvent(event)
+
+    def _panning_allowed(self) -> bool:
+        scene = self.scene()
+        return scene is None or scene.focusItem() is None
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if (event.key() == Qt.Key.Key_Space and not event.isAutoRepeat()
+                and self._panning_allowed()):
+            self._space = True
+            if self._pan_from is None:
+                self.viewport().setCursor(Qt.CursorShape.OpenHandCursor)
+            event.accept()
+            return
+        if event.key() == Qt.Key.Key_Space and self._space:
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+    def keyReleaseEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_Space and not event.isAutoRepeat() and self._space:
+            self._space = False
+            if self._pan_from is None:
+                self.viewport().unsetCursor()
+            event.accept()
+            return
+        super().keyReleaseEvent(event)
+
+    def focusOutEvent(self, event: Any) -> None:
+        self._space = False
+        if self._pan_from is None:
+            self.viewport().unsetCursor()
+        super().focusOutEvent(event)
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        button = event.button()
+        if button == Qt.MouseButton.MiddleButton or (
+                button == Qt.MouseButton.LeftButton and self._space):
+            self._pan_from = event.position()
+            self.viewport().setCursor(Qt.CursorShape.ClosedHandCursor)
+            event.accept()
+            return
+        super().mousePressEvent(event)
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        if self._pan_from is not None:
+            delta = event.position() - self._pan_from
+            self._pan_from = event.position()
+            h, v = self.horizontalScrollBar(), self.verticalScrollBar()
+            h.setValue(h.value() - round(delta.x()))
+            v.setValue(v.value() - round(delta.y()))
+            event.accept()
+            return
+        super().mouseMoveEvent(event)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        if self._pan_from is not None and event.button() in (Qt.MouseButton.MiddleButton,
+                                                             Qt.MouseButton.LeftButton):
+            self._pan_from = None
+            if self._space:
+                self.viewport().setCursor(Qt.CursorShape.OpenHandCursor)
+            else:
+                self.viewport().unsetCursor()
+            event.accept()
+            return
+        super().mouseReleaseEvent(event)

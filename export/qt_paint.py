@@ -1,0 +1,453 @@
+"""QPainter painting of layout elements, shared by the canvas and raster exporters.
+
+One layout, many renderers: every function here draws exactly the rectangles
+and text lines of a `journey.layout` element in its absolute coordinates
+(points; 1 pt = 1 px at zoom 1). The canvas items call them with the painter
+translated to the item's origin; a PNG exporter calls `paint_layout` on a
+`QImage`. Text is never re-wrapped: each `TextLine` is drawn where the layout
+put it, split into per-font runs (`journey.fonts.runs`) so CJK falls back to
+Droid Sans Fallback exactly as the PDF does.
+
+Why the fixed reference size: Qt rounds a font's pixel size to an integer when
+it loads the font engine, but the layout shrinks note text in 0.5 pt steps.
+So every face is loaded once at `REF_PX` pixels (where DejaVu's advances are
+exact) and each line is drawn under a scale of `size / REF_PX`. The laid-out
+glyphs are cached as `QStaticText` per (text, weight, size), so a frame never
+lays text out again. QtGui only: no widgets, no canvas.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QFont,
+    QFontDatabase,
+    QFontMetricsF,
+    QGuiApplication,
+    QPainter,
+    QPainterPath,
+    QPen,
+    QPolygonF,
+    QStaticText,
+    QTransform,
+)
+
+from journey import fonts as jfonts
+from journey.layout import (
+    CellBox,
+    CurvePointBox,
+    CurveShape,
+    HeaderBox,
+    MapLayout,
+    NoteBox,
+    ScaleShape,
+    TextLine,
+)
+from journey.models import LaneKind
+from journey.palette import KIND_NOTE_COLOUR, PALETTE
+
+REF_PX = 64  # DejaVu has 2048 units/em: at 64 px its advances are exact in 1/64 px
+
+
+# -- theme ------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Theme:
+    """The canvas colours; posters use the same so print matches the projector."""
+
+    desk: str = "#E3E7EC"  # around the paper
+    paper: str = "#FFFFFF"
+    grid: str = "#D6DCE4"
+    lane_alt: str = "#F7F9FB"
+    stage_first: str = "#4A6A8A"
+    stage_last: str = "#2B3F58"
+    stage_text: str = "#FFFFFF"
+    lane_fill: str = "#EEF2F6"
+    lane_text: str = "#1F2933"
+    lane_kind_text: str = "#66727F"
+    title_text: str = "#1F2933"
+    subtitle_text: str = "#5A6673"
+    note_text: str = "#1B1F23"
+    note_shadow: str = "#2A0F172A"  # ARGB
+    selection: str = "#0072B2"
+    tick_line: str = "#E7EBF0"
+    neutral_line: str = "#9AA5B1"
+    scale_text: str = "#66727F"
+    curve_label: str = "#37424D"
+    more_votes: str = "#4B5563"
+    hidden_notes: str = "#66727F"
+    emotion_accent: str = "#D55E00"
+
+
+THEME = Theme()
+STAGE_NOTCH = 7.0  # depth of the chevron point of a stage header, in points
+LOD_PLAIN = 0.2  # below this level of detail a note is a filled rectangle
+LOD_TEXT = 0.4  # below this, text is skipped
+
+
+@cache
+def qcolor(spec: str) -> QColor:
+    return QColor(spec)
+
+
+def kind_accent(kind: str) -> QColor:
+    """The strong hue of the lane kind's note colour (the lane header's stripe)."""
+    if kind == LaneKind.EMOTION:
+        return qcolor(THEME.emotion_accent)
+    fill = KIND_NOTE_COLOUR.get(kind, "")
+    for _, f, strong in PALETTE:
+        if f == fill:
+            return qcolor(strong)
+    return qcolor(THEME.neutral_line)
+
+
+def stage_colour(index: int, count: int) -> QColor:
+    """A gentle ramp from the first to the last stage so the journey reads left to right."""
+    a, b = qcolor(THEME.stage_first), qcolor(THEME.stage_last)
+    t = index / (count - 1) if count > 1 else 0.0
+    return QColor.fromRgbF(a.redF() + (b.redF() - a.redF()) * t,
+                           a.greenF() + (b.greenF() - a.greenF()) * t,
+                           a.blueF() + (b.blueF() - a.blueF()) * t)
+
+
+def lod_of(painter: QPainter) -> float:
+    """Level of detail of the painter: 1.0 at 100 % zoom.
+
+    The formula of QStyleOptionGraphicsItem.levelOfDetailFromTransform (the
+    square root of the area of a transformed unit square), kept here because
+    export/ must not import QtWidgets."""
+    t = painter.worldTransform()
+    if t.type().value <= QTransform.TransformationType.TxTranslate.value:
+        return 1.0
+    sx = math.hypot(t.m11(), t.m12())
+    sy = math.hypot(t.m21(), t.m22())
+    return math.sqrt(sx * sy)
+
+
+# -- fonts ------------------------------------------------------------------
+
+_FAMILIES: dict[str, str] = {}
+
+
+def ensure_fonts() -> dict[str, str]:
+    """Register the bundled TTFs with Qt once; returns face key -> family name.
+
+    Needs a QGuiApplication. Registering the very files the layout measured
+    keeps Qt's metrics equal to the layout's and the PDF's."""
+    if _FAMILIES:
+        return _FAMILIES
+    if QGuiApplication.instance() is None:
+        raise RuntimeError("create a QGuiApplication before painting Waymark text")
+    fallback = {"sans": "DejaVu Sans", "sans-bold": "DejaVu Sans", "cjk": "Droid Sans Fallback"}
+    for key in jfonts.FACE_FILES:
+        fid = QFontDatabase.addApplicationFont(str(jfonts.font_path(key)))
+        families = QFontDatabase.applicationFontFamilies(fid) if fid >= 0 else []
+        _FAMILIES[key] = families[0] if families else fallback[key]
+    return _FAMILIES
+
+
+def face_font(key: str, pixel_size: int = REF_PX) -> QFont:
+    """A QFont for a face key: unhinted and unkerned so advances match the layout."""
+    families = ensure_fonts()
+    font = QFont(families.get(key, families["sans"]))
+    font.setPixelSize(max(1, pixel_size))
+    font.setBold(key == "sans-bold")
+    font.setHintingPreference(QFont.HintingPreference.PreferNoHinting)
+    font.setKerning(False)
+    font.setStyleStrategy(QFont.StyleStrategy.PreferAntialias)
+    return font
+
+
+@dataclass(frozen=True)
+class TextRun:
+    font: QFont
+    text: QStaticText
+    x: float  # offset from the line's left end, in REF_PX units
+    top: float  # -ascent of the face, in REF_PX units
+
+
+_RUNS: dict[tuple[str, bool, float], tuple[TextRun, ...]] = {}
+_RUN_CACHE_MAX = 50_000
+_REF_FONTS: dict[str, tuple[QFont, float]] = {}
+
+
+def _ref_font(key: str) -> tuple[QFont, float]:
+    hit = _REF_FONTS.get(key)
+    if hit is None:
+        font = face_font(key)
+        hit = (font, QFontMetricsF(font).ascent())
+        _REF_FONTS[key] = hit
+    return hit
+
+
+def text_runs(text: str, bold: bool, size: float) -> tuple[TextRun, ...]:
+    """The cached, laid-out runs of one line (a new size or text lays out once)."""
+    key = (text, bold, size)
+    hit = _RUNS.get(key)
+    if hit is not None:
+        return hit
+    if len(_RUNS) >= _RUN_CACHE_MAX:
+        _RUNS.clear()
+    style = "sans-bold" if bold else "sans"
+    m = jfonts.metrics(style)
+    x = 0.0
+    out = []
+    for face_key, chunk in jfonts.runs(text, style):
+        font, ascent = _ref_font("sans-bold" if face_key == "sans-bold" else face_key)
+        st = QStaticText(chunk)
+        st.setTextFormat(Qt.TextFormat.PlainText)
+        st.setPerformanceHint(QStaticText.PerformanceHint.AggressiveCaching)
+        out.append(TextRun(font, st, x, -ascent))
+        x += m.width(chunk, REF_PX)
+    hit = tuple(out)
+    _RUNS[key] = hit
+    return hit
+
+
+def draw_text_lines(painter: QPainter, lines: Iterable[TextLine],
+                    colour: QColor | None = None) -> None:
+    """Draw layout lines at their baselines, run by run, from the cached glyphs.
+
+    Lines of one size share one painter transform (a note's lines usually do),
+    which keeps the per-frame Python work to a call per run."""
+    if colour is not None:
+        painter.setPen(colour)
+    base = painter.transform()
+    size = -1.0
+    inv = 1.0
+    font = None
+    for line in lines:
+        if not line.text:
+            continue
+        if line.size != size:
+            size = line.size
+            k = size / REF_PX
+            inv = 1.0 / k
+            painter.setTransform(QTransform(k, 0, 0, k, 0, 0) * base)
+        x, y = line.x * inv, line.baseline * inv
+        for run in text_runs(line.text, line.bold, size):
+            if run.font is not font:
+                font = run.font
+                painter.setFont(font)
+            painter.drawStaticText(QPointF(x + run.x, y + run.top), run.text)
+    if size >= 0:
+        painter.setTransform(base)
+
+
+def draw_text_line(painter: QPainter, line: TextLine, colour: QColor | None = None) -> None:
+    draw_text_lines(painter, (line,), colour)
+
+
+def line_extent(line: TextLine) -> QRectF:
+    """The ink box of a line (for bounding rects)."""
+    return QRectF(line.x, line.baseline - line.size * jfonts.ASCENT,
+                  line.width, line.size * (jfonts.ASCENT + jfonts.DESCENT))
+
+
+def qrect(r) -> QRectF:
+    return QRectF(r.x, r.y, r.w, r.h)
+
+
+# -- elements -----------------------------------------------------------------
+
+def paint_paper(painter: QPainter, layout: MapLayout) -> None:
+    painter.fillRect(qrect(layout.bounds), qcolor(THEME.paper))
+
+
+def paint_title(painter: QPainter, title: HeaderBox) -> None:
+    for line in title.lines:
+        draw_text_line(painter, line, qcolor(THEME.title_text if line.bold
+                                             else THEME.subtitle_text))
+
+
+def stage_outline(header: HeaderBox, first: bool) -> QPolygonF:
+    """A chevron inside the header's rect: notched on the left, pointed on the right."""
+    r, d = header.rect, min(STAGE_NOTCH, header.rect.w / 4)
+    mid = r.y + r.h / 2
+    pts = [QPointF(r.x, r.y), QPointF(r.right - d, r.y), QPointF(r.right, mid),
+           QPointF(r.right - d, r.bottom), QPointF(r.x, r.bottom)]
+    if not first:
+        pts.append(QPointF(r.x + d, mid))
+    return QPolygonF(pts)
+
+
+def paint_stage_header(painter: QPainter, header: HeaderBox, index: int = 0,
+                       count: int = 1) -> None:
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(stage_colour(index, count))
+    painter.drawPolygon(stage_outline(header, index == 0))
+    draw_text_lines(painter, header.lines, qcolor(THEME.stage_text))
+
+
+def paint_lane_header(painter: QPainter, header: HeaderBox) -> None:
+    r = qrect(header.rect)
+    painter.fillRect(r, qcolor(THEME.lane_fill))
+    painter.fillRect(QRectF(r.x(), r.y(), 4, r.height()), kind_accent(header.kind))
+    painter.setPen(QPen(qcolor(THEME.grid), 0.75))
+    painter.drawLine(QPointF(r.left(), r.bottom()), QPointF(r.right(), r.bottom()))
+    painter.drawLine(QPointF(r.left(), r.top()), QPointF(r.right(), r.top()))
+    for line in header.lines:
+        draw_text_line(painter, line, qcolor(THEME.lane_text if line.bold
+                                             else THEME.lane_kind_text))
+
+
+def paint_cell(painter: QPainter, cell: CellBox, alternate: bool = False) -> None:
+    r = qrect(cell.rect)
+    if alternate:
+        painter.fillRect(r, qcolor(THEME.lane_alt))
+    painter.setPen(QPen(qcolor(THEME.grid), 0.75))
+    painter.drawLine(QPointF(r.right(), r.top()), QPointF(r.right(), r.bottom()))
+    painter.drawLine(QPointF(r.left(), r.bottom()), QPointF(r.right(), r.bottom()))
+    if cell.hidden_notes:
+        label = f"{cell.hidden_notes} note" + ("" if cell.hidden_notes == 1 else "s")
+        size = 8.0
+        w = jfonts.metrics().width(label, size)
+        line = TextLine(label, r.x() + (r.width() - w) / 2,
+                        r.y() + r.height() / 2 + size * 0.35, size, False, w)
+        draw_text_line(painter, line, qcolor(THEME.hidden_notes))
+
+
+def note_bounds(note: NoteBox) -> QRectF:
+    """What a note paints, shadow and selection outline included."""
+    return qrect(note.rect).adjusted(-1.5, -1.5, 3.0, 3.0)
+
+
+def paint_note(painter: QPainter, note: NoteBox, lod: float = 1.0,
+               selected: bool = False) -> None:
+    """A sticky note; simplified when zoomed far out (the 40000-chips recipe)."""
+    r = qrect(note.rect)
+    fill = qcolor(note.colour)
+    if lod < LOD_PLAIN:
+        painter.fillRect(r, fill)
+        return
+    # The shadow as two strips: far fewer blended pixels than a whole offset rect.
+    shadow = qcolor(THEME.note_shadow)
+    painter.fillRect(QRectF(r.right(), r.top() + 1.8, 1.2, r.height()), shadow)
+    painter.fillRect(QRectF(r.left() + 1.2, r.bottom(), r.width() - 1.2, 1.8), shadow)
+    painter.fillRect(r, fill)
+    painter.setBrush(Qt.BrushStyle.NoBrush)
+    if selected:
+        painter.setPen(QPen(qcolor(THEME.selection), 2.0))
+        painter.drawRect(r.adjusted(-0.5, -0.5, 0.5, 0.5))
+    else:
+        painter.setPen(QPen(fill.darker(125), 0.6))
+        painter.drawRect(r)
+    if lod < LOD_TEXT:
+        return
+    draw_text_lines(painter, note.lines, qcolor(THEME.note_text))
+    if note.dots:
+        painter.setPen(QPen(qcolor("#FFFFFF"), 0.8))
+        for dot in note.dots:
+            painter.setBrush(qcolor(dot.colour))
+            painter.drawEllipse(QPointF(dot.cx, dot.cy), dot.r, dot.r)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+    if note.more_votes is not None:
+        draw_text_line(painter, note.more_votes, qcolor(THEME.more_votes))
+
+
+def scale_bounds(scale: ScaleShape, labels: bool = True) -> QRectF:
+    r = qrect(scale.area)
+    if labels:
+        r = QRectF()
+        for tick in scale.ticks:
+            r = r.united(line_extent(tick.label))
+    return r.adjusted(-1, -1, 1, 1)
+
+
+def paint_scale(painter: QPainter, scale: ScaleShape, lines: bool = True,
+                labels: bool = True) -> None:
+    """Tick lines and the dashed neutral line across the area; score labels at its left.
+
+    The labels sit over the lane header, so the canvas draws them from a
+    separate item stacked above the headers."""
+    a = scale.area
+    if lines:
+        painter.setPen(QPen(qcolor(THEME.tick_line), 0.75))
+        for tick in scale.ticks:
+            if scale.neutral_y is None or abs(tick.y - scale.neutral_y) > 1e-6:
+                painter.drawLine(QPointF(a.x, tick.y), QPointF(a.right, tick.y))
+        if scale.neutral_y is not None:
+            pen = QPen(qcolor(THEME.neutral_line), 1.0, Qt.PenStyle.DashLine)
+            pen.setDashPattern([4.0, 3.0])
+            painter.setPen(pen)
+            painter.drawLine(QPointF(a.x, scale.neutral_y), QPointF(a.right, scale.neutral_y))
+    if labels:
+        draw_text_lines(painter, [t.label for t in scale.ticks], qcolor(THEME.scale_text))
+
+
+def curve_path(curve: CurveShape) -> QPainterPath:
+    path = QPainterPath()
+    if not curve.segments:
+        return path
+    path.moveTo(*curve.segments[0][0])
+    for _, c1, c2, p1 in curve.segments:
+        path.cubicTo(QPointF(*c1), QPointF(*c2), QPointF(*p1))
+    return path
+
+
+CURVE_WIDTH = 2.5
+POINT_R = 4.5
+
+
+def paint_curve_path(painter: QPainter, curve: CurveShape,
+                     path: QPainterPath | None = None) -> None:
+    pen = QPen(qcolor(curve.colour), CURVE_WIDTH)
+    pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+    pen.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
+    painter.setPen(pen)
+    painter.setBrush(Qt.BrushStyle.NoBrush)
+    painter.drawPath(path if path is not None else curve_path(curve))
+
+
+def point_bounds(point: CurvePointBox) -> QRectF:
+    r = POINT_R + 2
+    box = QRectF(point.x - r, point.y - r, 2 * r, 2 * r)
+    return box.united(line_extent(point.label)) if point.label else box
+
+
+def paint_curve_point(painter: QPainter, point: CurvePointBox, colour: str,
+                      selected: bool = False) -> None:
+    c = qcolor(colour)
+    painter.setPen(QPen(qcolor(THEME.selection) if selected else c, 2.0))
+    painter.setBrush(QBrush(qcolor("#FFFFFF")))
+    painter.drawEllipse(QPointF(point.x, point.y), POINT_R, POINT_R)
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(c)
+    painter.drawEllipse(QPointF(point.x, point.y), POINT_R - 2.2, POINT_R - 2.2)
+    if point.label:
+        draw_text_line(painter, point.label, qcolor(THEME.curve_label))
+
+
+def paint_curve(painter: QPainter, curve: CurveShape) -> None:
+    paint_curve_path(painter, curve)
+    for p in curve.points:
+        paint_curve_point(painter, p, curve.colour)
+
+
+def paint_layout(painter: QPainter, layout: MapLayout, lod: float | None = None) -> None:
+    """The whole map in the canvas's stacking order (for raster exporters)."""
+    lod = lod_of(painter) if lod is None else lod
+    paint_paper(painter, layout)
+    lane_index = {h.id: i for i, h in enumerate(layout.lanes)}
+    for cell in layout.cells:
+        paint_cell(painter, cell, lane_index.get(cell.lane_id, 0) % 2 == 1)
+    for scale in layout.scales:
+        paint_scale(painter, scale, labels=False)
+    for note in layout.notes:
+        paint_note(painter, note, lod)
+    for curve in layout.curves:
+        paint_curve(painter, curve)
+    for i, header in enumerate(layout.stages):
+        paint_stage_header(painter, header, i, len(layout.stages))
+    for header in layout.lanes:
+        paint_lane_header(painter, header)
+    for scale in layout.scales:
+        paint_scale(painter, scale, lines=False)
+    paint_title(painter, layout.title)

@@ -1,0 +1,71 @@
+"""Start the desktop app: Qt, the library, the demo on first start, the window.
+
+`run_app(db_path)` is what `main.py` calls without arguments. Problems a user
+can meet before the window exists (a damaged or newer library, the library
+already open in another Waymark) are shown as one line in a message box and
+make it return 1 — never a traceback.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QLockFile
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from export.qt_paint import ensure_fonts
+from journey.demo import add_demo_session
+from journey.queries import list_sessions
+from storage import Library, LibraryError
+
+from .main_window import SETTINGS_APP, SETTINGS_ORG, MainWindow
+
+
+def make_application(argv: list[str] | None = None) -> QApplication:
+    """The QApplication with the names QSettings uses (reuses a running one)."""
+    app = QApplication.instance()
+    if app is None:
+        app = QApplication(argv if argv is not None else sys.argv[:1])
+    app.setOrganizationName(SETTINGS_ORG)
+    app.setApplicationName(SETTINGS_APP)
+    ensure_fonts()
+    assert isinstance(app, QApplication)
+    return app
+
+
+def run_app(db_path: Path, argv: list[str] | None = None) -> int:
+    """Open the library at `db_path` in the main window; returns the exit status."""
+    app = make_application(argv)
+    db_path = Path(db_path).expanduser()
+    try:
+        db_path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        QMessageBox.critical(None, "Waymark", f"cannot create {db_path.parent}: "
+                             f"{exc.strerror or exc}")
+        return 1
+    lock = QLockFile(str(db_path) + ".lock")
+    lock.setStaleLockTime(0)  # a lock left by a crash is detected by its dead process id
+    if not lock.tryLock(200):
+        if lock.error() == QLockFile.LockError.LockFailedError:
+            message = f"{db_path} is already open in another Waymark window"
+        else:
+            message = f"cannot write next to {db_path} (is the folder read-only?)"
+        QMessageBox.warning(None, "Waymark", message)
+        return 1
+    try:
+        try:
+            library = Library(db_path)
+        except LibraryError as exc:
+            QMessageBox.critical(None, "Waymark", str(exc).splitlines()[0])
+            return 1
+        try:
+            if not library.read(list_sessions, include_trashed=True):
+                library.run(add_demo_session)  # first start: something real to look at
+            window = MainWindow(library)
+            window.show()
+            return app.exec()
+        finally:
+            library.close()
+    finally:
+        lock.unlock()

@@ -1,0 +1,430 @@
+"""The main window: one session's map on the canvas, menus, toolbar and status bar.
+
+The window reads through `storage.Library` and `journey.queries` only and shows
+the map through the scene's binder (`MapScene.apply_layout`). It listens to
+the library: after any committed operation, from this window or elsewhere,
+it reloads the map and re-applies the layout, so the canvas never holds the
+truth. Window geometry, the last session and the last map of each session,
+and the poster options are remembered with QSettings ("Waymark", "Waymark").
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QByteArray, QSettings, QStandardPaths, Qt, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
+from PySide6.QtWidgets import (
+    QApplication,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QProgressDialog,
+    QSizePolicy,
+    QTabBar,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from canvas.scene import MapScene
+from canvas.view import MapView
+from journey.errors import NotFound, WaymarkError
+from journey.layout import MapLayout, layout_map
+from journey.models import JourneyMap
+from journey.queries import MapData, find_session, list_sessions, load_map, maps_of
+from storage import Library
+
+from .session_dialog import SessionDialog
+
+SETTINGS_ORG = "Waymark"
+SETTINGS_APP = "Waymark"
+POSTER_SIZES = ["A0", "A1", "A2", "A3", "A4", "Letter", "Tabloid"]
+ORIENTATIONS = [("Match the map", "auto"), ("Landscape", "landscape"), ("Portrait", "portrait")]
+
+
+def app_settings() -> QSettings:
+    return QSettings(SETTINGS_ORG, SETTINGS_APP)
+
+
+class PosterDialog(QDialog):
+    """Paper size (a named size or a custom one such as "600x900mm") and orientation."""
+
+    def __init__(self, size: str = "A0", orientation: str = "auto", parent: Any = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Export poster PDF")
+        self.size_box = QComboBox(self)
+        self.size_box.setEditable(True)
+        self.size_box.addItems(POSTER_SIZES)
+        self.size_box.setCurrentText(size)
+        self.size_box.setToolTip("A named size, or a custom one such as 600x900mm or 24x36in")
+        self.orientation_box = QComboBox(self)
+        for label, value in ORIENTATIONS:
+            self.orientation_box.addItem(label, value)
+        index = self.orientation_box.findData(orientation)
+        self.orientation_box.setCurrentIndex(max(0, index))
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                   | QDialogButtonBox.StandardButton.Cancel, self)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Choose file…")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form = QFormLayout()
+        form.addRow("Paper size:", self.size_box)
+        form.addRow("Orientation:", self.orientation_box)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(buttons)
+
+    def values(self) -> tuple[str, str]:
+        return self.size_box.currentText().strip() or "A0", self.orientation_box.currentData()
+
+
+class MainWindow(QMainWindow):
+    """Shows the most recent session's first map (or the remembered one)."""
+
+    def __init__(self, library: Library, settings: QSettings | None = None,
+                 parent: Any = None) -> None:
+        super().__init__(parent)
+        self.library = library
+        self.settings = settings if settings is not None else app_settings()
+        self.session_id: str | None = None
+        self.map_id: str | None = None
+        self.maps: list[JourneyMap] = []
+        self.data: MapData | None = None
+        self.layout: MapLayout | None = None
+        self.last_error: str | None = None
+        self._fit_pending = True
+
+        self.scene = MapScene(self)
+        self.view = MapView(self.scene)
+        self.tabs = QTabBar()
+        self.tabs.setDocumentMode(True)
+        self.tabs.setExpanding(False)
+        self.tabs.setDrawBase(True)
+        self.tabs.currentChanged.connect(self._tab_changed)
+        self.tabs.hide()
+        central = QWidget(self)
+        box = QVBoxLayout(central)
+        box.setContentsMargins(0, 0, 0, 0)
+        box.setSpacing(0)
+        box.addWidget(self.tabs)
+        box.addWidget(self.view, 1)
+        self.setCentralWidget(central)
+
+        self._make_actions()
+        self._make_menus_and_toolbar()
+        self.counts_label = QLabel()
+        self.zoom_label = QLabel("100 %")
+        self.zoom_label.setMinimumWidth(56)
+        self.zoom_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.statusBar().addWidget(self.counts_label, 1)
+        self.statusBar().addPermanentWidget(self.zoom_label)
+        self.view.zoomChanged.connect(self._zoom_changed)
+
+        self._unsubscribe = library.subscribe(self._library_changed)
+        self._restore_window()
+        session = self._initial_session()
+        if session:
+            self.open_session(session)
+        else:
+            self._show_nothing()
+
+    # -- actions, menus, toolbar ------------------------------------------------
+    def _make_actions(self) -> None:
+        def action(text: str, slot: Any, keys: Any = None, tip: str = "") -> QAction:
+            a = QAction(text, self)
+            if keys is not None:
+                a.setShortcut(QKeySequence(keys))
+            if tip:
+                a.setStatusTip(tip)
+            a.triggered.connect(slot)
+            return a
+
+        self.open_action = action("&Open Session…", self.open_session_dialog,
+                                  QKeySequence.StandardKey.Open, "Open another session")
+        self.quit_action = action("&Quit", self.close, QKeySequence.StandardKey.Quit)
+        self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
+        self.export_poster_action = action("&Poster PDF…", self.export_poster_dialog,
+                                           "Ctrl+Shift+E", "Export the map as a printable poster")
+        self.about_action = action("&About Waymark", self._about)
+        self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
+
+    def _make_menus_and_toolbar(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        file_menu.addAction(self.open_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.quit_action)
+        export_menu = bar.addMenu("&Export")
+        export_menu.addAction(self.export_poster_action)
+        view_menu = bar.addMenu("&View")
+        for a in (self.view.zoom_in_action, self.view.zoom_out_action,
+                  self.view.actual_size_action, self.view.fit_action):
+            view_menu.addAction(a)
+        help_menu = bar.addMenu("&Help")
+        help_menu.addAction(self.about_action)
+
+        tools = QToolBar("Main toolbar", self)
+        tools.setObjectName("main_toolbar")
+        tools.setMovable(False)
+        tools.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        tools.addAction(self.open_action)
+        tools.addAction(self.export_poster_action)
+        spacer = QWidget(tools)
+        spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        tools.addWidget(spacer)
+        tools.addAction(self.view.zoom_out_action)
+        tools.addAction(self.view.zoom_in_action)
+        tools.addAction(self.view.fit_action)
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, tools)
+        self.toolbar = tools
+
+    # -- opening sessions and maps -------------------------------------------------
+    def _initial_session(self) -> str | None:
+        rows = self.library.read(list_sessions)
+        ids = [r["id"] for r in rows]
+        last = self.settings.value("last_session")
+        if isinstance(last, str) and last in ids:
+            return last
+        return ids[0] if ids else None
+
+    def open_session(self, session_id: str, map_id: str | None = None) -> None:
+        """Show a session (by id or unique title) and one of its maps."""
+        session = self.library.read(find_session, session_id)
+        self.session_id = session.id
+        self.settings.setValue("last_session", session.id)
+        self.maps = self.library.read(maps_of, session.id)
+        if map_id is None:
+            remembered = self.settings.value(f"maps/{session.id}")
+            map_id = remembered if any(m.id == remembered for m in self.maps) else None
+        if map_id is None and self.maps:
+            map_id = self.maps[0].id
+        self._fill_tabs()
+        if map_id is None:
+            self.map_id, self.data, self.layout = None, None, None
+            self.scene.clear_map()
+            self.setWindowTitle(f"{session.title} — Waymark")
+            self.counts_label.setText("This session has no maps yet")
+            return
+        self.show_map(map_id)
+
+    def show_map(self, map_id: str) -> None:
+        self.map_id = map_id
+        if self.session_id:
+            self.settings.setValue(f"maps/{self.session_id}", map_id)
+        index = next((i for i, m in enumerate(self.maps) if m.id == map_id), -1)
+        if index >= 0 and self.tabs.currentIndex() != index:
+            self.tabs.blockSignals(True)
+            self.tabs.setCurrentIndex(index)
+            self.tabs.blockSignals(False)
+        self.scene.clear_map()  # another map: nothing to keep
+        self.reload()
+        self._fit_pending = True
+        if self.isVisible():
+            self._fit_if_pending()
+
+    def reload(self) -> None:
+        """Read the current map again, lay it out, and update the items in place."""
+        if self.map_id is None:
+            return
+        self.data = self.library.read(load_map, self.map_id)
+        self.layout = layout_map(self.data)
+        self.scene.apply_layout(self.layout)
+        d = self.data
+        self.setWindowTitle(f"{d.session.title} — {d.map.name} — Waymark")
+        n_notes = sum(len(v) for v in d.notes.values())
+        self.counts_label.setText(
+            f"{_plural(len(d.stages), 'stage')} · {_plural(len(d.lanes), 'lane')} · "
+            f"{_plural(n_notes, 'note')}")
+
+    def _fill_tabs(self) -> None:
+        self.tabs.blockSignals(True)
+        while self.tabs.count():
+            self.tabs.removeTab(0)
+        for m in self.maps:
+            self.tabs.addTab(m.name.replace("&", "&&"))
+        self.tabs.blockSignals(False)
+        self.tabs.setVisible(len(self.maps) > 1)
+
+    def _tab_changed(self, index: int) -> None:
+        if 0 <= index < len(self.maps) and self.maps[index].id != self.map_id:
+            self.show_map(self.maps[index].id)
+
+    def _show_nothing(self) -> None:
+        self.session_id = self.map_id = None
+        self.maps, self.data, self.layout = [], None, None
+        self._fill_tabs()
+        self.scene.clear_map()
+        self.setWindowTitle("Waymark")
+        self.counts_label.setText("The library has no sessions")
+
+    def _library_changed(self, _op: str, _result: Any) -> None:
+        """Something was committed: show the map as the library now has it."""
+        if self.session_id is None:
+            return
+        try:
+            maps = self.library.read(maps_of, self.session_id)
+            self.library.read(find_session, self.session_id)
+        except NotFound:
+            session = self._initial_session()
+            self.open_session(session) if session else self._show_nothing()
+            return
+        if [m.id for m in maps] != [m.id for m in self.maps] or \
+                [m.name for m in maps] != [m.name for m in self.maps]:
+            current = self.map_id if any(m.id == self.map_id for m in maps) else None
+            self.open_session(self.session_id, current)
+            return
+        try:
+            self.reload()
+        except NotFound:
+            self.open_session(self.session_id)
+
+    # -- dialogs ----------------------------------------------------------------------
+    def make_session_dialog(self) -> SessionDialog:
+        return SessionDialog(self.library.read(list_sessions), self.session_id, self)
+
+    def open_session_dialog(self) -> None:
+        dialog = self.make_session_dialog()
+        if dialog.exec() == QDialog.DialogCode.Accepted and dialog.selected_id():
+            self.open_session(dialog.selected_id())
+
+    def export_poster_dialog(self) -> None:
+        if self.layout is None:
+            self.show_error("There is no map to export")
+            return
+        size = str(self.settings.value("poster/size", "A0"))
+        orientation = str(self.settings.value("poster/orientation", "auto"))
+        options = PosterDialog(size, orientation, self)
+        if options.exec() != QDialog.DialogCode.Accepted:
+            return
+        size, orientation = options.values()
+        start = self._export_dir() / _safe_name(
+            f"{self.data.session.title} - {self.data.map.name} ({size}).pdf")
+        path, _ = QFileDialog.getSaveFileName(self, "Export poster PDF", str(start),
+                                              "PDF files (*.pdf)")
+        if not path:
+            return
+        if not path.lower().endswith(".pdf"):
+            path += ".pdf"
+        self.settings.setValue("poster/size", size)
+        self.settings.setValue("poster/orientation", orientation)
+        self.settings.setValue("poster/dir", str(Path(path).parent))
+        self.export_poster_to(Path(path), size, orientation, show_progress=True)
+
+    def export_poster_to(self, path: Path, size: str = "A0", orientation: str = "auto",
+                         show_progress: bool = False) -> Any:
+        """Write the current map as a poster PDF; returns the result, None on failure.
+
+        Errors are the user's (a bad size, an unwritable folder): one line in a
+        message box, never a traceback."""
+        from export.poster_pdf import ExportCancelled, export_poster_pdf
+
+        if self.layout is None or self.data is None:
+            self.show_error("There is no map to export")
+            return None
+        progress = None
+        if show_progress:
+            progress = QProgressDialog("Writing the poster…", "Cancel", 0, 100, self)
+            progress.setWindowModality(Qt.WindowModality.WindowModal)
+            progress.setMinimumDuration(400)
+
+        def report(fraction: float) -> bool:
+            if progress is None:
+                return True
+            progress.setValue(round(fraction * 100))
+            QApplication.processEvents()
+            return not progress.wasCanceled()
+
+        try:
+            result = export_poster_pdf(self.layout, self.data, path, size=size,
+                                       orientation=orientation, progress=report)
+        except ExportCancelled:
+            self.statusBar().showMessage("Poster export cancelled", 5000)
+            return None
+        except WaymarkError as exc:
+            self.show_error(str(exc))
+            return None
+        finally:
+            if progress is not None:
+                progress.close()
+        note = ""
+        if getattr(result, "cut_notes", None):
+            note = f"; {_plural(len(result.cut_notes), 'note')} cut short"
+        page = getattr(result, "page_name", size)
+        self.statusBar().showMessage(f"Poster saved: {path} ({page}){note}", 10000)
+        return result
+
+    def show_error(self, message: str) -> None:
+        """One line to the user, in a window-modal box that does not block the caller."""
+        line = (message.strip().splitlines() or ["Something went wrong"])[0]
+        self.last_error = line
+        box = QMessageBox(QMessageBox.Icon.Warning, "Waymark", line,
+                          QMessageBox.StandardButton.Ok, self)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.setWindowModality(Qt.WindowModality.WindowModal)
+        box.open()
+        self.error_box = box
+
+    def _about(self) -> None:
+        QMessageBox.about(self, "About Waymark",
+                          "<b>Waymark</b><br>Customer journey mapping workshops: a live "
+                          f"canvas, a local library and print-ready posters.<br><br>"
+                          f"Library: {self.library.path}")
+
+    def _export_dir(self) -> Path:
+        saved = self.settings.value("poster/dir")
+        if isinstance(saved, str) and Path(saved).is_dir():
+            return Path(saved)
+        docs = QStandardPaths.writableLocation(
+            QStandardPaths.StandardLocation.DocumentsLocation)
+        return Path(docs) if docs and Path(docs).is_dir() else Path.home()
+
+    # -- zoom and window state ---------------------------------------------------------
+    def _zoom_changed(self, scale: float) -> None:
+        self.zoom_label.setText(f"{scale * 100:.0f} %")
+
+    def _fit_if_pending(self) -> None:
+        if self._fit_pending and self.layout is not None:
+            self._fit_pending = False
+            self.view.fit_all()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        QTimer.singleShot(0, self._fit_if_pending)
+
+    def _restore_window(self) -> None:
+        geometry = self.settings.value("window/geometry")
+        if not (isinstance(geometry, QByteArray) and self.restoreGeometry(geometry)):
+            screen = self.screen().availableGeometry()  # a 1366x768 laptop included
+            self.resize(min(1400, int(screen.width() * 0.9)),
+                        min(900, int(screen.height() * 0.9)))
+        state = self.settings.value("window/state")
+        if isinstance(state, QByteArray):
+            self.restoreState(state)
+
+    def save_window_state(self) -> None:
+        self.settings.setValue("window/geometry", self.saveGeometry())
+        self.settings.setValue("window/state", self.saveState())
+        self.settings.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.save_window_state()
+        if self._unsubscribe is not None:
+            self._unsubscribe()
+            self._unsubscribe = None
+        super().closeEvent(event)
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def _safe_name(name: str) -> str:
+    return re.sub(r'[\\/:*?"<>|]+', "-", name).strip() or "poster.pdf"
