@@ -49,7 +49,7 @@ def test_shows_the_demo_map(qtbot, demo, settings):
     assert window.tabs.isHidden()  # one map: no map selector
     qtbot.waitUntil(lambda: window.view.zoom < 1.0)  # fitted on first show
     menus = [a.text() for a in window.menuBar().actions()]
-    assert menus[:3] == ["&File", "&Export", "&View"]
+    assert menus[:4] == ["&File", "&Edit", "&Export", "&View"]
 
 
 def test_follows_edits_committed_to_the_library(qtbot, demo, settings):
@@ -200,3 +200,34 @@ def test_run_app_refuses_a_file_that_is_not_a_library(qtbot, tmp_path, settings)
     _close_soon(dismiss)
     assert run_app(bad) == 1
     assert seen and "not a Waymark library" in seen[0] and "\n" not in seen[0]
+
+
+def test_edits_through_the_window_undo_and_redo_durably(qtbot, demo, settings):
+    from PySide6.QtCore import Qt as _Qt
+    from PySide6.QtTest import QTest
+
+    from journey.queries import load_map as _load
+    from ui import commands as cmd
+
+    library, session = demo
+    window = _window(qtbot, library, settings)
+    with qtbot.waitActive(window):
+        window.show()
+        window.activateWindow()
+    stage, lane = window.data.stages[0], window.data.lanes[0]
+    command, (note_id,) = cmd.add_notes(window.doc, [dict(stage_id=stage.id, lane_id=lane.id,
+                                                          text="Radio spot")])
+    assert window.push(command)
+    assert window.scene.note_item(note_id) is not None
+    assert window.history_view.stack().count() == 1
+    QTest.keyClick(window.view, _Qt.Key.Key_Z, _Qt.KeyboardModifier.ControlModifier)
+    assert window.scene.note_item(note_id) is None
+    assert note_id not in {n.id for n in library.read(_load, window.map_id).all_notes()}
+    QTest.keyClick(window.view, _Qt.Key.Key_Y, _Qt.KeyboardModifier.ControlModifier)
+    assert window.scene.note_item(note_id) is not None
+    assert note_id in {n.id for n in library.read(_load, window.map_id).all_notes()}
+    # A user error is one line and leaves the stack as it was.
+    bad = cmd.edit_note(window.doc, note_id, impact=9)
+    assert not window.push(bad)
+    assert window.last_error == "impact must be 1 to 5"
+    assert window.undo_stack.count() == 1

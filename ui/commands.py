@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from PySide6.QtGui import QUndoCommand
+from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from journey import ops
 from journey.models import new_id
@@ -25,7 +25,40 @@ def call(op: Callable[..., Any], *args: Any, **kwargs: Any) -> Call:
     return (op, args, kwargs)
 
 
-class OpCommand(QUndoCommand):
+class Command(QUndoCommand):
+    """Base of Waymark's commands. `push` runs the first redo itself, so a user
+    error (WaymarkError) surfaces before the command reaches the stack."""
+
+    doc: MapDocument
+    _already_done = False
+
+    def redo(self) -> None:
+        if self._already_done:
+            self._already_done = False
+            return
+        self.do()
+
+    def undo(self) -> None:
+        self.undo_it()
+
+    def do(self) -> None:
+        raise NotImplementedError
+
+    def undo_it(self) -> None:
+        raise NotImplementedError
+
+
+def push(stack: QUndoStack, command: Command | None) -> bool:
+    """Do `command` and put it on the stack; WaymarkError propagates, stack untouched."""
+    if command is None:
+        return False
+    command.do()
+    command._already_done = True
+    stack.push(command)
+    return True
+
+
+class OpCommand(Command):
     """A command whose redo and undo are each a batch of operations."""
 
     def __init__(self, doc: MapDocument, text: str, redo: list[Call], undo: list[Call],
@@ -35,10 +68,10 @@ class OpCommand(QUndoCommand):
         self._redo, self._undo = redo, undo
         self.cells = None if cells is None else set(cells)
 
-    def redo(self) -> None:
+    def do(self) -> None:
         self.doc.run(ops.batch, self._redo, cells=self.cells)
 
-    def undo(self) -> None:
+    def undo_it(self) -> None:
         self.doc.run(ops.batch, self._undo, cells=self.cells)
 
 
@@ -112,7 +145,7 @@ def move_notes(doc: MapDocument, moves: list[tuple[str, Cell, int | None]],
     return OpCommand(doc, text, redo, undo, cells) if redo else None
 
 
-class DeleteNotes(QUndoCommand):
+class DeleteNotes(Command):
     """Delete notes with their votes; undo restores them from the snapshot."""
 
     def __init__(self, doc: MapDocument, note_ids: list[str], text: str = "Delete note"):
@@ -122,12 +155,12 @@ class DeleteNotes(QUndoCommand):
         self.cells = {doc.cell_of(i)[0] for i in self.note_ids}  # type: ignore[index]
         self.snapshot: list = []
 
-    def redo(self) -> None:
+    def do(self) -> None:
         snaps = self.doc.run(ops.batch, [call(ops.delete_note, i) for i in self.note_ids],
                              cells=self.cells)
         self.snapshot = [row for snap in snaps for row in snap]
 
-    def undo(self) -> None:
+    def undo_it(self) -> None:
         self.doc.run(ops.restore, self.snapshot, cells=self.cells)
 
 
@@ -216,7 +249,7 @@ def set_lane_collapsed(doc: MapDocument, lane_id: str, collapsed: bool) -> OpCom
                      [call(ops.set_lane_collapsed, lane_id, old)])
 
 
-class DeleteRows(QUndoCommand):
+class DeleteRows(Command):
     """Delete a stage, a lane or a curve point with everything in it; undo restores."""
 
     def __init__(self, doc: MapDocument, op: Callable[..., Any], row_id: str, text: str):
@@ -224,10 +257,10 @@ class DeleteRows(QUndoCommand):
         self.doc, self.op, self.row_id = doc, op, row_id
         self.snapshot: list = []
 
-    def redo(self) -> None:
+    def do(self) -> None:
         self.snapshot = self.doc.run(self.op, self.row_id)
 
-    def undo(self) -> None:
+    def undo_it(self) -> None:
         self.doc.run(ops.restore, self.snapshot)
 
 

@@ -15,12 +15,13 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QByteArray, QSettings, QStandardPaths, Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent, QUndoStack
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
     QDialog,
     QDialogButtonBox,
+    QDockWidget,
     QFileDialog,
     QFormLayout,
     QLabel,
@@ -30,6 +31,7 @@ from PySide6.QtWidgets import (
     QSizePolicy,
     QTabBar,
     QToolBar,
+    QUndoView,
     QVBoxLayout,
     QWidget,
 )
@@ -37,11 +39,13 @@ from PySide6.QtWidgets import (
 from canvas.scene import MapScene
 from canvas.view import MapView
 from journey.errors import NotFound, WaymarkError
-from journey.layout import MapLayout, layout_map
+from journey.layout import MapLayout
 from journey.models import JourneyMap
-from journey.queries import MapData, find_session, list_sessions, load_map, maps_of
+from journey.queries import MapData, find_session, list_sessions, maps_of
 from storage import Library
 
+from . import commands as cmd
+from .document import MapDocument
 from .session_dialog import SessionDialog
 
 SETTINGS_ORG = "Waymark"
@@ -97,8 +101,11 @@ class MainWindow(QMainWindow):
         self.session_id: str | None = None
         self.map_id: str | None = None
         self.maps: list[JourneyMap] = []
-        self.data: MapData | None = None
-        self.layout: MapLayout | None = None
+        #: The open maps of the session (kept so undo can return to another map).
+        self.docs: dict[str, MapDocument] = {}
+        self.doc: MapDocument | None = None
+        #: One undo stack per open session; cleared when another session opens.
+        self.undo_stack = QUndoStack(self)
         self.last_error: str | None = None
         self._fit_pending = True
 
@@ -119,6 +126,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
 
         self._make_actions()
+        self._make_history_dock()
         self._make_menus_and_toolbar()
         self.counts_label = QLabel()
         self.zoom_label = QLabel("100 %")
@@ -153,6 +161,14 @@ class MainWindow(QMainWindow):
         self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
         self.export_poster_action = action("&Poster PDF…", self.export_poster_dialog,
                                            "Ctrl+Shift+E", "Export the map as a printable poster")
+        self.undo_action = self.undo_stack.createUndoAction(self, "&Undo")
+        self.undo_action.setShortcuts(QKeySequence.StandardKey.Undo)
+        self.redo_action = self.undo_stack.createRedoAction(self, "&Redo")
+        redo_keys = list(QKeySequence.keyBindings(QKeySequence.StandardKey.Redo))
+        for extra in ("Ctrl+Shift+Z", "Ctrl+Y"):
+            if QKeySequence(extra) not in redo_keys:
+                redo_keys.append(QKeySequence(extra))
+        self.redo_action.setShortcuts(redo_keys)
         self.about_action = action("&About Waymark", self._about)
         self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
 
@@ -162,12 +178,20 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.open_action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
+        self.edit_menu = edit_menu = bar.addMenu("&Edit")
+        edit_menu.addAction(self.undo_action)
+        edit_menu.addAction(self.redo_action)
+        edit_menu.addSeparator()
         export_menu = bar.addMenu("&Export")
         export_menu.addAction(self.export_poster_action)
-        view_menu = bar.addMenu("&View")
+        # Shortcuts work wherever the focus is in the window, menus open or not.
+        self.addActions([self.undo_action, self.redo_action, self.open_action, self.quit_action])
+        self.view_menu = view_menu = bar.addMenu("&View")
         for a in (self.view.zoom_in_action, self.view.zoom_out_action,
                   self.view.actual_size_action, self.view.fit_action):
             view_menu.addAction(a)
+        view_menu.addSeparator()
+        view_menu.addAction(self.history_dock.toggleViewAction())
         help_menu = bar.addMenu("&Help")
         help_menu.addAction(self.about_action)
 
@@ -186,6 +210,41 @@ class MainWindow(QMainWindow):
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, tools)
         self.toolbar = tools
 
+    def _make_history_dock(self) -> None:
+        self.history_view = QUndoView(self.undo_stack)
+        self.history_view.setEmptyLabel("Opened")
+        dock = QDockWidget("History", self)
+        dock.setObjectName("history_dock")
+        dock.setWidget(self.history_view)
+        dock.toggleViewAction().setText("Undo &History")
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
+        dock.hide()
+        self.history_dock = dock
+
+    # -- the document and the edit path ---------------------------------------------
+    @property
+    def data(self) -> MapData | None:
+        return self.doc.data if self.doc else None
+
+    @property
+    def layout(self) -> MapLayout | None:
+        return self.doc.layout if self.doc else None
+
+    def push(self, command: cmd.Command | None) -> bool:
+        """Do an edit and put it on the undo stack; a user error shows one line."""
+        try:
+            return cmd.push(self.undo_stack, command)
+        except WaymarkError as exc:
+            self.show_error(str(exc))
+            return False
+
+    def _doc_changed(self, doc: MapDocument) -> None:
+        if doc is not self.doc:  # undo/redo of an edit on another map of the session
+            if any(m.id == doc.map_id for m in self.maps):
+                self.show_map(doc.map_id)
+            return
+        self._show_layout()
+
     # -- opening sessions and maps -------------------------------------------------
     def _initial_session(self) -> str | None:
         rows = self.library.read(list_sessions)
@@ -198,6 +257,10 @@ class MainWindow(QMainWindow):
     def open_session(self, session_id: str, map_id: str | None = None) -> None:
         """Show a session (by id or unique title) and one of its maps."""
         session = self.library.read(find_session, session_id)
+        if session.id != self.session_id:
+            self.undo_stack.clear()
+            self.docs.clear()
+            self.doc = None
         self.session_id = session.id
         self.settings.setValue("last_session", session.id)
         self.maps = self.library.read(maps_of, session.id)
@@ -208,7 +271,7 @@ class MainWindow(QMainWindow):
             map_id = self.maps[0].id
         self._fill_tabs()
         if map_id is None:
-            self.map_id, self.data, self.layout = None, None, None
+            self.map_id, self.doc = None, None
             self.scene.clear_map()
             self.setWindowTitle(f"{session.title} — Waymark")
             self.counts_label.setText("This session has no maps yet")
@@ -225,19 +288,31 @@ class MainWindow(QMainWindow):
             self.tabs.setCurrentIndex(index)
             self.tabs.blockSignals(False)
         self.scene.clear_map()  # another map: nothing to keep
-        self.reload()
+        doc = self.docs.get(map_id)
+        if doc is None:
+            doc = MapDocument(self.library, map_id, parent=self)
+            doc.changed.connect(lambda d=doc: self._doc_changed(d))
+            self.docs[map_id] = doc
+            self.doc = doc
+            self._show_layout()
+        else:
+            self.doc = doc
+            self.reload()
         self._fit_pending = True
         if self.isVisible():
             self._fit_if_pending()
 
     def reload(self) -> None:
         """Read the current map again, lay it out, and update the items in place."""
-        if self.map_id is None:
+        if self.doc is None:
             return
-        self.data = self.library.read(load_map, self.map_id)
-        self.layout = layout_map(self.data)
-        self.scene.apply_layout(self.layout)
-        d = self.data
+        self.doc.reload()  # emits changed → _show_layout
+
+    def _show_layout(self) -> None:
+        if self.doc is None:
+            return
+        self.scene.apply_layout(self.doc.layout)
+        d = self.doc.data
         self.setWindowTitle(f"{d.session.title} — {d.map.name} — Waymark")
         n_notes = sum(len(v) for v in d.notes.values())
         self.counts_label.setText(
@@ -259,15 +334,17 @@ class MainWindow(QMainWindow):
 
     def _show_nothing(self) -> None:
         self.session_id = self.map_id = None
-        self.maps, self.data, self.layout = [], None, None
+        self.maps, self.doc = [], None
+        self.docs.clear()
+        self.undo_stack.clear()
         self._fill_tabs()
         self.scene.clear_map()
         self.setWindowTitle("Waymark")
         self.counts_label.setText("The library has no sessions")
 
     def _library_changed(self, _op: str, _result: Any) -> None:
-        """Something was committed: show the map as the library now has it."""
-        if self.session_id is None:
+        """Something was committed elsewhere (a dialog, another map): catch up."""
+        if self.session_id is None or any(d.running for d in self.docs.values()):
             return
         try:
             maps = self.library.read(maps_of, self.session_id)
