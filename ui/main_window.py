@@ -136,6 +136,12 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.zoom_label)
         self.view.zoomChanged.connect(self._zoom_changed)
 
+        # Each part of the editor installs its own actions, menus and docks.
+        from . import export_actions, note_actions, structure_actions, view_tools
+
+        for part in (note_actions, structure_actions, view_tools, export_actions):
+            part.install(self)
+
         self._unsubscribe = library.subscribe(self._library_changed)
         self._restore_window()
         session = self._initial_session()
