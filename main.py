@@ -79,13 +79,65 @@ def cmd_new(args: argparse.Namespace) -> int:
     return 0
 
 
+IMPORT_KINDS = {"json": "json", "csv": "csv", "mermaid": "mermaid", "mmd": "mermaid"}
+
+
 def cmd_import(args: argparse.Namespace) -> int:
+    """`import FILE.json`, `import csv FILE --session S --map M`, `import mermaid FILE`."""
+    if args.file is None:
+        kind, path = None, Path(args.kind_or_file)
+    elif args.kind_or_file.lower() in IMPORT_KINDS:
+        kind, path = IMPORT_KINDS[args.kind_or_file.lower()], Path(args.file)
+    else:
+        raise CliError(f"waymark import: unknown kind {args.kind_or_file!r} "
+                       "(json, csv or mermaid)")
+    if kind is None:
+        suffix = path.suffix.lower().lstrip(".")
+        kind = IMPORT_KINDS.get(suffix, "json")
+    if kind == "csv":
+        return _import_csv(args, path)
+    if kind == "mermaid":
+        return _import_mermaid(args, path)
     from storage.interchange import import_session, read_json_file
 
-    doc = read_json_file(Path(args.file))
+    doc = read_json_file(path)
     with _library(args) as lib:
         session = lib.run(import_session, doc)
     print(f"imported session {session.id} ({session.title})")
+    return 0
+
+
+def _import_csv(args: argparse.Namespace, path: Path) -> int:
+    from journey.queries import find_map
+    from storage.csv_notes import import_csv
+
+    if not args.session or not args.map:
+        raise CliError("waymark import csv: give --session SESSION and --map MAP")
+    with _library(args) as lib:
+        session = _session(lib, args.session)
+        jmap = lib.read(find_map, session.id, args.map)
+        result = lib.run(import_csv, path, session.id, jmap.id,
+                         create_missing=args.create_missing)
+    extra = ""
+    if result.stages_created or result.lanes_created:
+        extra = (f" (created {len(result.stages_created)} stage(s), "
+                 f"{len(result.lanes_created)} lane(s))")
+    print(f"imported {result.notes_added} note(s) into {session.title} › {jmap.name}{extra}")
+    if result.ignored_columns:
+        print(f"ignored columns: {', '.join(result.ignored_columns)}", file=sys.stderr)
+    return 0
+
+
+def _import_mermaid(args: argparse.Namespace, path: Path) -> int:
+    from storage.mermaid import import_mermaid, read_mermaid_file
+
+    text = read_mermaid_file(path)
+    with _library(args) as lib:
+        result = lib.run(import_mermaid, text, title=args.title)
+    print(f"imported session {result.session_id} ({result.title}): {result.stages} stage(s), "
+          f"{result.notes} note(s), {result.participants} participant(s)")
+    for warning in result.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
     return 0
 
 
@@ -95,6 +147,48 @@ def cmd_export_json(args: argparse.Namespace) -> int:
     with _library(args) as lib:
         session = _session(lib, args.session)
         lib.read(write_session_json, session.id, Path(args.output))
+    print(f"wrote {args.output}")
+    return 0
+
+
+def cmd_export_report(args: argparse.Namespace) -> int:
+    from export.report_pdf import export_report_pdf
+
+    with _library(args) as lib:
+        session = _session(lib, args.session)
+        result = lib.read(export_report_pdf, session.id, Path(args.output), paper=args.paper)
+    print(f"wrote {args.output} ({result.pages} pages, {result.paper})")
+    return 0
+
+
+def cmd_export_csv(args: argparse.Namespace) -> int:
+    from storage.csv_notes import export_csv
+
+    with _library(args) as lib:
+        session = _session(lib, args.session)
+        rows = lib.read(export_csv, session.id, Path(args.output), map_id=args.map)
+    print(f"wrote {args.output} ({rows} note(s))")
+    return 0
+
+
+def cmd_export_markdown(args: argparse.Namespace) -> int:
+    from export.markdown import export_markdown
+
+    with _library(args) as lib:
+        session = _session(lib, args.session)
+        lib.read(export_markdown, session.id, Path(args.output))
+    print(f"wrote {args.output}")
+    return 0
+
+
+def cmd_export_mermaid(args: argparse.Namespace) -> int:
+    from journey.queries import find_map
+    from storage.mermaid import export_mermaid_file
+
+    with _library(args) as lib:
+        session = _session(lib, args.session)
+        jmap = lib.read(find_map, session.id, args.map)
+        lib.read(export_mermaid_file, jmap.id, Path(args.output))
     print(f"wrote {args.output}")
     return 0
 
@@ -153,8 +247,17 @@ def build_parser() -> argparse.ArgumentParser:
     _add_db(p)
     p.set_defaults(func=cmd_new)
 
-    p = sub.add_parser("import", help="import a session from a Waymark JSON file")
-    p.add_argument("file", metavar="FILE.json")
+    p = sub.add_parser(
+        "import", help="import a session (JSON, Mermaid) or notes (CSV)",
+        usage="waymark import FILE.json | csv FILE.csv --session S --map M "
+              "[--create-missing] | mermaid FILE.mmd [--title T]")
+    p.add_argument("kind_or_file", metavar="[KIND] FILE")
+    p.add_argument("file", nargs="?", help=argparse.SUPPRESS)
+    p.add_argument("--session", help="CSV: the session to import into (id or title)")
+    p.add_argument("--map", help="CSV: the map to import into (name or id)")
+    p.add_argument("--create-missing", action="store_true",
+                   help="CSV: create stages and lanes named in the file that the map lacks")
+    p.add_argument("--title", help="Mermaid: the new session's title")
     _add_db(p)
     p.set_defaults(func=cmd_import)
 
@@ -165,6 +268,34 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", required=True, metavar="FILE")
     _add_db(p)
     p.set_defaults(func=cmd_export_json)
+
+    p = exp.add_parser("report", help="the workshop report as PDF")
+    p.add_argument("session", metavar="SESSION", help="session id or unique title")
+    p.add_argument("-o", "--output", required=True, metavar="FILE.pdf")
+    p.add_argument("--paper", default="A4", type=str.upper, choices=["A4", "LETTER"],
+                   help="A4 or letter (default A4)")
+    _add_db(p)
+    p.set_defaults(func=cmd_export_report)
+
+    p = exp.add_parser("csv", help="the notes as CSV for spreadsheets")
+    p.add_argument("session", metavar="SESSION", help="session id or unique title")
+    p.add_argument("-o", "--output", required=True, metavar="FILE.csv")
+    p.add_argument("--map", default=None, help="only this map (default: every map)")
+    _add_db(p)
+    p.set_defaults(func=cmd_export_csv)
+
+    p = exp.add_parser("markdown", help="the report's content as Markdown")
+    p.add_argument("session", metavar="SESSION", help="session id or unique title")
+    p.add_argument("-o", "--output", required=True, metavar="FILE.md")
+    _add_db(p)
+    p.set_defaults(func=cmd_export_markdown)
+
+    p = exp.add_parser("mermaid", help="a map as a Mermaid journey diagram")
+    p.add_argument("session", metavar="SESSION", help="session id or unique title")
+    p.add_argument("-o", "--output", required=True, metavar="FILE.mmd")
+    p.add_argument("--map", default=None, help="map name (default: the first map)")
+    _add_db(p)
+    p.set_defaults(func=cmd_export_mermaid)
 
     p = exp.add_parser("poster", help="a map as a vector PDF poster")
     p.add_argument("session", metavar="SESSION", help="session id or unique title")
@@ -199,24 +330,24 @@ def run_cli(argv: Sequence[str]) -> int:
         return 130
 
 
-def _app_db(argv: Sequence[str]) -> Any:
-    parser = _Parser(prog="waymark")
+def _app_db(argv: Sequence[str]) -> tuple[Any, list[str]]:
+    """The `--db` of an app start, and whatever else was given (then it's the CLI)."""
+    parser = _Parser(prog="waymark", add_help=False)
     _add_db(parser, top=True)
-    return parser.parse_args(list(argv)).db
+    known, rest = parser.parse_known_args(list(argv))
+    return known.db, rest
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    commands = {"list", "demo", "new", "import", "export", "-h", "--help"}
-    if not any(a in commands for a in argv):
-        try:
-            db = _app_db(argv)
-        except CliError as exc:
-            print(str(exc), file=sys.stderr)
-            return EXIT_USER_ERROR
-        from ui.app import run_app
-
+    try:
+        db, rest = _app_db(argv)
+    except CliError as exc:
+        print(str(exc), file=sys.stderr)
+        return EXIT_USER_ERROR
+    if not rest:
         from storage import library_path
+        from ui.app import run_app
 
         return run_app(library_path(db))
     return run_cli(argv)
