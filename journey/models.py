@@ -184,6 +184,23 @@ class CurvePoint(SQLModel, table=True):
     label: str = ""
 
 
+class VoteRound(SQLModel, table=True):
+    """A dot-voting round on one map: its rules, and whether totals are revealed (v3)."""
+
+    __tablename__ = "vote_round"
+
+    id: str = Field(default_factory=new_id, primary_key=True)
+    map_id: str = Field(foreign_key="journey_map.id", index=True, ondelete="CASCADE")
+    name: str = "Round"
+    votes_per_participant: int = 3
+    cap_per_note: int | None = None  # most dots one participant may put on one note
+    lane_ids: str = ""  # comma-separated lanes that can be voted; "" = every lane
+    hide_totals: bool = True
+    status: str = "open"  # open, revealed, closed
+    created_at: str = Field(default_factory=now_iso)
+    position: int = 0
+
+
 class Vote(SQLModel, table=True):
     """One dot on a note, cast by a participant (or by the facilitator when None)."""
 
@@ -194,6 +211,23 @@ class Vote(SQLModel, table=True):
     participant_id: str | None = Field(
         default=None, foreign_key="participant.id", ondelete="SET NULL"
     )
+    created_at: str = Field(default_factory=now_iso)
+    round_id: str | None = Field(default=None, foreign_key="vote_round.id", index=True,
+                                 ondelete="CASCADE")  # (schema v3)
+
+
+class ParkedNote(SQLModel, table=True):
+    """A note in the session's parking lot: captured, not yet placed on a map (v3)."""
+
+    __tablename__ = "parked_note"
+
+    id: str = Field(default_factory=new_id, primary_key=True)
+    session_id: str = Field(foreign_key="session.id", index=True, ondelete="CASCADE")
+    text: str = ""
+    colour: str = "#F9E79F"
+    tags: str = ""
+    author: str = ""
+    position: int = 0
     created_at: str = Field(default_factory=now_iso)
 
 
@@ -219,6 +253,8 @@ ALL_TABLES = [
     Note,
     Curve,
     CurvePoint,
+    VoteRound,
     Vote,
+    ParkedNote,
     Template,
 ]

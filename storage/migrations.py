@@ -135,7 +135,37 @@ ALTER TABLE stage ADD COLUMN width FLOAT;
 ALTER TABLE lane ADD COLUMN collapsed BOOLEAN NOT NULL DEFAULT 0;
 """
 
-MIGRATIONS: list[str] = [V1, V2]
+# v3: dot-voting rounds (votes may belong to one) and the session's parking lot.
+V3 = """
+CREATE TABLE vote_round (
+    id VARCHAR NOT NULL PRIMARY KEY,
+    map_id VARCHAR NOT NULL REFERENCES journey_map(id) ON DELETE CASCADE,
+    name VARCHAR NOT NULL,
+    votes_per_participant INTEGER NOT NULL,
+    cap_per_note INTEGER,
+    lane_ids VARCHAR NOT NULL,
+    hide_totals BOOLEAN NOT NULL,
+    status VARCHAR NOT NULL,
+    created_at VARCHAR NOT NULL,
+    position INTEGER NOT NULL
+);
+CREATE INDEX ix_vote_round_map_id ON vote_round(map_id);
+ALTER TABLE vote ADD COLUMN round_id VARCHAR REFERENCES vote_round(id) ON DELETE CASCADE;
+CREATE INDEX ix_vote_round_id ON vote(round_id);
+CREATE TABLE parked_note (
+    id VARCHAR NOT NULL PRIMARY KEY,
+    session_id VARCHAR NOT NULL REFERENCES session(id) ON DELETE CASCADE,
+    text VARCHAR NOT NULL,
+    colour VARCHAR NOT NULL,
+    tags VARCHAR NOT NULL,
+    author VARCHAR NOT NULL,
+    position INTEGER NOT NULL,
+    created_at VARCHAR NOT NULL
+);
+CREATE INDEX ix_parked_note_session_id ON parked_note(session_id);
+"""
+
+MIGRATIONS: list[str] = [V1, V2, V3]
 LATEST = len(MIGRATIONS)
 
 

@@ -137,9 +137,17 @@ class MainWindow(QMainWindow):
         self.view.zoomChanged.connect(self._zoom_changed)
 
         # Each part of the editor installs its own actions, menus and docks.
-        from . import export_actions, note_actions, structure_actions, view_tools
+        from . import (
+            export_actions,
+            library_tools,
+            note_actions,
+            structure_actions,
+            view_tools,
+            workshop_tools,
+        )
 
-        for part in (note_actions, structure_actions, view_tools, export_actions):
+        for part in (note_actions, structure_actions, view_tools, export_actions,
+                     library_tools, workshop_tools):
             part.install(self)
 
         self._unsubscribe = library.subscribe(self._library_changed)

@@ -12,6 +12,13 @@ from .curves import (
     set_stage_score,
 )
 from .notes import add_note, delete_note, edit_note, move_note, normalise_tags
+from .parking import (
+    delete_parked_note,
+    edit_parked_note,
+    park_existing_note,
+    park_note,
+    place_parked_note,
+)
 from .people import (
     add_participant,
     add_persona,
@@ -48,6 +55,16 @@ from .structure import (
     set_stage_width,
 )
 from .votes import unvote, vote, votes_used
+from .voting import (
+    cast_vote,
+    delete_round,
+    delete_vote,
+    retract_vote,
+    round_results,
+    round_votes_used,
+    set_round_status,
+    start_round,
+)
 
 __all__ = [
     "SCALES", "add_curve", "add_curve_point", "add_lane", "add_map", "add_note",
@@ -59,6 +76,10 @@ __all__ = [
     "set_curve_point", "set_lane_collapsed", "set_lane_description", "set_lane_kind",
     "set_map_scale", "set_stage_description", "set_stage_score", "set_stage_width",
     "trash_session", "unvote", "update_session", "vote", "votes_used",
+    "cast_vote", "delete_round", "delete_vote", "retract_vote", "round_results",
+    "round_votes_used", "set_round_status", "start_round",
+    "delete_parked_note", "edit_parked_note", "park_existing_note", "park_note",
+    "place_parked_note",
 ]
 
 

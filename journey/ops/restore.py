@@ -23,6 +23,8 @@ _CONTAINER: dict[str, tuple[str, ...]] = {
     "note": ("stage_id", "lane_id"),
     "curve": ("map_id",),
     "curve_point": ("curve_id", "stage_id"),
+    "vote_round": ("map_id",),
+    "parked_note": ("session_id",),
 }
 
 
