@@ -193,22 +193,81 @@ def cmd_export_mermaid(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_export_poster(args: argparse.Namespace) -> int:
-    from export.poster_pdf import export_poster_pdf
+POSTER_FORMATS = {".pdf": "pdf", ".png": "png"}
+
+
+def _poster_inputs(args: argparse.Namespace):
+    """The map, its layout and the voters' names (for the legend) of `args`."""
+    from export.poster_parts import voter_names
     from journey.layout import layout_map
 
     with _library(args) as lib:
         session = _session(lib, args.session)
         data = _map_data(lib, session.id, args.map)
-    layout = layout_map(data)
-    result = export_poster_pdf(layout, data, Path(args.output), size=args.size,
-                               orientation=args.orientation)
+        voters = lib.read(voter_names, session.id)
+    return data, layout_map(data), voters
+
+
+def _margin_mm(spec: str) -> float:
+    from export.pages import MM
+    from export.tiles import parse_length
+
+    return parse_length(spec, "margin") / MM
+
+
+def _warn(result) -> None:
+    for warning in result.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+
+
+def cmd_export_poster(args: argparse.Namespace) -> int:
+    """`export poster SESSION -o F [--format pdf|png] [--dpi N] [--size S] ...`."""
+    out = Path(args.output)
+    fmt = args.format or POSTER_FORMATS.get(out.suffix.lower(), "" if out.suffix else "pdf")
+    if not fmt:
+        raise CliError(f"waymark export poster: cannot tell the format of {out.name}; "
+                       "use .pdf or .png, or --format")
+    if args.dpi is not None and fmt != "png":
+        raise CliError("waymark export poster: --dpi is for PNG posters (--format png)")
+    margin = _margin_mm(args.margin)
+    data, layout, voters = _poster_inputs(args)
+    if fmt == "png":
+        from export.poster_png import export_poster_png
+
+        result = export_poster_png(layout, data, out, size=args.size,
+                                   orientation=args.orientation, margin_mm=margin,
+                                   dpi=args.dpi or 150, scale=args.scale, voters=voters)
+        extra = f", {result.pixels[0]} × {result.pixels[1]} px at {result.dpi} dpi"
+    else:
+        from export.poster_pdf import export_poster_pdf
+
+        result = export_poster_pdf(layout, data, out, size=args.size,
+                                   orientation=args.orientation, margin_mm=margin,
+                                   scale=args.scale, voters=voters, furniture=True)
+        extra = ""
     w_mm, h_mm = (result.page_size[0] / 72 * 25.4, result.page_size[1] / 72 * 25.4)
-    print(f"wrote {args.output} ({w_mm:.0f} × {h_mm:.0f} mm, smallest text "
-          f"{result.smallest_text_pt:.1f} pt)")
-    if result.cut_notes:
-        print(f"{len(result.cut_notes)} note(s) too long to fit were cut with an ellipsis",
-              file=sys.stderr)
+    print(f"wrote {args.output} ({result.page_name}, {w_mm:.0f} × {h_mm:.0f} mm{extra}, "
+          f"scale {result.scale * 100:.0f} %, smallest text {result.smallest_text_pt:.1f} pt)")
+    _warn(result)
+    return 0
+
+
+def cmd_export_tiles(args: argparse.Namespace) -> int:
+    """`export tiles SESSION -o F.pdf --paper A4 [--overlap 10mm] (--poster-size A1 | --grid 3x2)`."""
+    from export.tiles import export_tiles_pdf
+
+    margin = _margin_mm(args.margin)
+    data, layout, voters = _poster_inputs(args)
+    result = export_tiles_pdf(layout, data, Path(args.output), paper=args.paper,
+                              poster_size=args.poster_size, grid=args.grid,
+                              overlap=args.overlap, orientation=args.orientation,
+                              margin_mm=margin, voters=voters)
+    w_mm, h_mm = (result.poster_size[0] / 72 * 25.4, result.poster_size[1] / 72 * 25.4)
+    print(f"wrote {args.output} ({result.poster_name} poster, {w_mm:.0f} × {h_mm:.0f} mm, on "
+          f"{result.sheets} {result.paper_name} sheets: {result.rows} rows × {result.cols} "
+          f"columns, overlap {result.overlap_mm:g} mm; {result.pages} pages with the assembly "
+          f"sheet; smallest text {result.smallest_text_pt:.1f} pt)")
+    _warn(result)
     return 0
 
 
@@ -297,14 +356,36 @@ def build_parser() -> argparse.ArgumentParser:
     _add_db(p)
     p.set_defaults(func=cmd_export_mermaid)
 
-    p = exp.add_parser("poster", help="a map as a vector PDF poster")
+    p = exp.add_parser("poster", help="a map as a poster: vector PDF or PNG")
     p.add_argument("session", metavar="SESSION", help="session id or unique title")
-    p.add_argument("-o", "--output", required=True, metavar="FILE.pdf")
-    p.add_argument("--size", default="A0", help="A0–A5, Letter, Tabloid, ... or WxHmm")
+    p.add_argument("-o", "--output", required=True, metavar="FILE.pdf|FILE.png")
+    p.add_argument("--format", choices=["pdf", "png"], type=str.lower, default=None,
+                   help="pdf or png (default: from the file's extension)")
+    p.add_argument("--dpi", type=int, default=None, help="PNG resolution, 72–600 (default 150)")
+    p.add_argument("--size", default="A0",
+                   help="A0–A5, Letter, Legal, Tabloid, ARCH C/D/E, or WxHmm / WxHin")
     p.add_argument("--orientation", choices=["landscape", "portrait", "auto"], default="auto")
+    p.add_argument("--margin", default="10mm", help="page margin (default 10mm)")
+    p.add_argument("--scale", default="fit",
+                   help="fit (default), a percentage such as 50%%, or 1:1 (actual size)")
     p.add_argument("--map", default=None, help="map name (default: the first map)")
     _add_db(p)
     p.set_defaults(func=cmd_export_poster)
+
+    p = exp.add_parser("tiles", help="a map as a poster tiled over A4/Letter/A3 sheets (PDF)")
+    p.add_argument("session", metavar="SESSION", help="session id or unique title")
+    p.add_argument("-o", "--output", required=True, metavar="FILE.pdf")
+    p.add_argument("--paper", default="A4", help="the printer's sheets: A4, Letter, A3 …")
+    p.add_argument("--overlap", default="10mm", help="poster shared by neighbours (10mm)")
+    how = p.add_mutually_exclusive_group(required=True)
+    how.add_argument("--poster-size", help="finished poster size, e.g. A1 or 600x900mm")
+    how.add_argument("--grid", help="COLUMNSxROWS of sheets, e.g. 3x2")
+    p.add_argument("--orientation", choices=["landscape", "portrait", "auto"], default="auto",
+                   help="of the poster (with --poster-size)")
+    p.add_argument("--margin", default="10mm", help="the poster's own margin (default 10mm)")
+    p.add_argument("--map", default=None, help="map name (default: the first map)")
+    _add_db(p)
+    p.set_defaults(func=cmd_export_tiles)
     return parser
 
 

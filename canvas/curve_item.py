@@ -7,9 +7,14 @@ the same way the scene keeps notes: update in place, add new, remove gone.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QPainter, QPainterPath, QPainterPathStroker
-from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QPainter, QPainterPath, QPainterPathStroker
+from PySide6.QtWidgets import (
+    QGraphicsItem,
+    QGraphicsSceneHoverEvent,
+    QStyleOptionGraphicsItem,
+    QWidget,
+)
 
 from export.qt_paint import (
     CURVE_WIDTH,
@@ -58,13 +63,33 @@ class ScaleLabelsItem(BoxItem):
 
 
 class CurvePointItem(BoxItem):
-    """One point of a curve (a child of its CurveItem); element = (point, colour)."""
+    """One point of a curve (a child of its CurveItem); element = (point, colour).
+
+    Dragged vertically (the editor routes the mouse), so it shows the
+    vertical-move cursor and a halo when hovered or selected."""
+
+    _hover = False
 
     def __init__(self, point: CurvePointBox, colour: str, parent: QGraphicsItem) -> None:
         super().__init__((point, colour), 1.0)
         self.setParentItem(parent)
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable, True)
+        self.setAcceptHoverEvents(True)
+        self.setCursor(Qt.CursorShape.SizeVerCursor)
         self.setToolTip(self._tooltip(point))
+
+    @property
+    def curve_id(self) -> str:
+        parent = self.parentItem()
+        return parent.curve.id if isinstance(parent, CurveItem) else ""
+
+    def hoverEnterEvent(self, event: QGraphicsSceneHoverEvent) -> None:
+        self._hover = True
+        self.update()
+
+    def hoverLeaveEvent(self, event: QGraphicsSceneHoverEvent) -> None:
+        self._hover = False
+        self.update()
 
     @property
     def point(self) -> CurvePointBox:
@@ -78,7 +103,7 @@ class CurvePointItem(BoxItem):
 
     def geometry(self, element: tuple[CurvePointBox, str]) -> tuple[tuple[float, float], QRectF]:
         p = element[0]
-        return (p.x, p.y), point_bounds(p)
+        return (p.x, p.y), point_bounds(p).united(QRectF(p.x - 9, p.y - 9, 18, 18))  # halo
 
     def shape(self) -> QPainterPath:
         path = QPainterPath()
@@ -87,6 +112,12 @@ class CurvePointItem(BoxItem):
 
     def draw(self, painter: QPainter, lod: float) -> None:
         point, colour = self._el
+        if self._hover or self.isSelected():
+            halo = QColor(colour)
+            halo.setAlpha(70 if self.isSelected() else 45)
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(halo)
+            painter.drawEllipse(QPointF(point.x, point.y), 8.5, 8.5)
         paint_curve_point(painter, point, colour, self.isSelected())
 
     @staticmethod

@@ -10,13 +10,23 @@ blits them; far out it draws a plain rectangle.
 from __future__ import annotations
 
 from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QPainter
-from PySide6.QtWidgets import QGraphicsItem, QGraphicsRectItem, QStyleOptionGraphicsItem, QWidget
+from PySide6.QtGui import QColor, QPainter, QPen
+from PySide6.QtWidgets import (
+    QGraphicsItem,
+    QGraphicsRectItem,
+    QGraphicsSceneHoverEvent,
+    QStyleOptionGraphicsItem,
+    QWidget,
+)
 
-from export.qt_paint import LOD_PLAIN, note_bounds, paint_note, qcolor
+from export.qt_paint import LOD_PLAIN, THEME, note_bounds, paint_note, qcolor
 from journey.layout import NoteBox
 
+from .highlight import DIM_OPACITY, HIGHLIGHT_COLOUR, HIGHLIGHT_WIDTH
+
 Z_NOTE = 2.0
+HALO = 4.0  # width of the selection halo around a selected note
+_HALO_COLOUR = QColor(0, 114, 178, 90)  # THEME.selection, translucent
 
 
 class NoteItem(QGraphicsRectItem):
@@ -29,11 +39,16 @@ class NoteItem(QGraphicsRectItem):
         super().__init__()
         self.setPen(Qt.PenStyle.NoPen)
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable, True)
+        self.setAcceptHoverEvents(True)
         self.setZValue(Z_NOTE)
+        # Repaints that only move or blit (scroll, selection elsewhere, sticky
+        # headers) reuse the note's pixmap; see docs/PERFORMANCE.md.
+        self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self._note = note
+        self._hover = False
         self._plain_rect = QRectF(0, 0, note.rect.w, note.rect.h)
         self._plain_colour = qcolor(note.colour)
-        self.setRect(self._local(note_bounds(note)))
+        self.setRect(self._local(note_bounds(note)).adjusted(-HALO, -HALO, HALO, HALO))
         self.setPos(note.rect.x, note.rect.y)
         self.setToolTip(self._tooltip())
 
@@ -55,7 +70,8 @@ class NoteItem(QGraphicsRectItem):
         self._plain_rect = QRectF(0, 0, note.rect.w, note.rect.h)
         self._plain_colour = qcolor(note.colour)
         if (note.rect.w, note.rect.h) != (old.rect.w, old.rect.h):
-            self.setRect(self._local(note_bounds(note)))  # prepares the geometry change
+            # setRect prepares the geometry change itself.
+            self.setRect(self._local(note_bounds(note)).adjusted(-HALO, -HALO, HALO, HALO))
         if (note.rect.x, note.rect.y) != (old.rect.x, old.rect.y):
             self.setPos(note.rect.x, note.rect.y)
         if (note.text, note.tags, note.author, note.votes) != (old.text, old.tags,
@@ -68,6 +84,18 @@ class NoteItem(QGraphicsRectItem):
         """The note's rectangle in item coordinates (the layout rect at pos)."""
         return QRectF(0, 0, self._note.rect.w, self._note.rect.h)
 
+    # -- find / filter emphasis (set by canvas.highlight, never stored) ------
+    dimmed = False  #: faded: left out by find or filter
+    highlighted = False  #: ringed: a find match
+
+    def set_emphasis(self, dimmed: bool, highlighted: bool) -> None:
+        if dimmed != self.dimmed:
+            self.dimmed = dimmed
+            self.setOpacity(DIM_OPACITY if dimmed else 1.0)  # applied by Qt, cache kept
+        if highlighted != self.highlighted:
+            self.highlighted = highlighted
+            self.update()
+
     # -- QGraphicsItem ------------------------------------------------------
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem,
               widget: QWidget | None = None) -> None:
@@ -77,8 +105,30 @@ class NoteItem(QGraphicsRectItem):
             return
         r = self._note.rect
         painter.translate(-r.x, -r.y)
-        paint_note(painter, self._note, lod, self.isSelected())
+        selected = self.isSelected()
+        paint_note(painter, self._note, lod, selected)
         painter.translate(r.x, r.y)
+        if selected:  # a soft halo so a selection reads from the back of the room
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.setPen(QPen(_HALO_COLOUR, HALO))
+            painter.drawRect(self._plain_rect.adjusted(-HALO / 2 - 1, -HALO / 2 - 1,
+                                                       HALO / 2 + 1, HALO / 2 + 1))
+        elif self._hover:
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.setPen(QPen(qcolor(THEME.selection), 1.2, Qt.PenStyle.DashLine))
+            painter.drawRect(self._plain_rect.adjusted(-1, -1, 1, 1))
+        if self.highlighted:  # a find match: a ring on the note's edge
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.setPen(QPen(qcolor(HIGHLIGHT_COLOUR), HIGHLIGHT_WIDTH))
+            painter.drawRect(self._plain_rect)
+
+    def hoverEnterEvent(self, event: QGraphicsSceneHoverEvent) -> None:
+        self._hover = True
+        self.update()
+
+    def hoverLeaveEvent(self, event: QGraphicsSceneHoverEvent) -> None:
+        self._hover = False
+        self.update()
 
     # -- helpers ------------------------------------------------------------
     def _local(self, scene_rect: QRectF) -> QRectF:

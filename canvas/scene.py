@@ -31,6 +31,7 @@ from journey.layout import MapLayout
 from .cell_item import CellItem
 from .curve_item import CurveItem, ScaleItem, ScaleLabelsItem
 from .header_items import LaneHeaderItem, StageHeaderItem, TitleItem
+from .legend_item import LegendItem
 from .note_item import NoteItem
 
 K = TypeVar("K", bound=Hashable)
@@ -53,9 +54,13 @@ class MapScene(QGraphicsScene):
         self.curves: dict[str, CurveItem] = {}
         self.scales: dict[str, ScaleItem] = {}
         self.scale_labels: dict[str, ScaleLabelsItem] = {}
+        self.legend: dict[str, LegendItem] = {}
         self.title: TitleItem | None = None
         #: What the last apply_layout did: {"added": n, "changed": n, "removed": n}.
         self.last_changes: dict[str, int] = {"added": 0, "changed": 0, "removed": 0}
+        #: Editing layers (ui/note_input.py …) that see mouse events before the items;
+        #: each method (mouse_press, …) returns True when it took the event.
+        self.input_handlers: list[Any] = []
 
     # -- the binder ---------------------------------------------------------
     def apply_layout(self, layout: MapLayout) -> dict[str, int]:
@@ -79,6 +84,8 @@ class MapScene(QGraphicsScene):
                    counts)
         self._sync(self.curves, {c.id: c for c in layout.curves}, CurveItem,
                    CurveItem.set_curve, counts)
+        self._sync(self.legend, {e.curve_id: e for e in layout.legend}, LegendItem,
+                   LegendItem.set_element, counts)
         if self.title is None:
             self.title = TitleItem(layout.title)
             self.addItem(self.title)
@@ -111,7 +118,7 @@ class MapScene(QGraphicsScene):
     def clear_map(self) -> None:
         """Remove every item (another session or an empty one is shown)."""
         for table in (self.notes, self.stages, self.lanes, self.cells, self.scales,
-                      self.scale_labels, self.curves):
+                      self.scale_labels, self.curves, self.legend):
             for item in table.values():
                 self.removeItem(item)
             table.clear()
@@ -134,6 +141,31 @@ class MapScene(QGraphicsScene):
 
     def selected_note_ids(self) -> list[str]:
         return [i.note_id for i in self.selectedItems() if isinstance(i, NoteItem)]
+
+    # -- input: editing layers first, then the items ---------------------------
+    def _offer(self, name: str, event: Any) -> bool:
+        return any(getattr(h, name)(event) for h in list(self.input_handlers)
+                   if hasattr(h, name))
+
+    def mousePressEvent(self, event: Any) -> None:
+        if not self._offer("mouse_press", event):
+            super().mousePressEvent(event)
+
+    def mouseMoveEvent(self, event: Any) -> None:
+        if not self._offer("mouse_move", event):
+            super().mouseMoveEvent(event)
+
+    def mouseReleaseEvent(self, event: Any) -> None:
+        if not self._offer("mouse_release", event):
+            super().mouseReleaseEvent(event)
+
+    def mouseDoubleClickEvent(self, event: Any) -> None:
+        if not self._offer("mouse_double_click", event):
+            super().mouseDoubleClickEvent(event)
+
+    def contextMenuEvent(self, event: Any) -> None:
+        if not self._offer("context_menu", event):
+            super().contextMenuEvent(event)
 
     # -- drawing --------------------------------------------------------------
     def drawBackground(self, painter: QPainter, rect: QRectF) -> None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, Qt, Signal
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, QRectF, Qt, Signal
 from PySide6.QtGui import (
     QAction,
     QKeyEvent,
@@ -20,11 +20,14 @@ from PySide6.QtGui import (
     QMouseEvent,
     QNativeGestureEvent,
     QPainter,
+    QPixmapCache,
     QWheelEvent,
 )
 from PySide6.QtWidgets import QFrame, QGraphicsView
 
+from .overview import LOD_OVERVIEW, NotesOverview
 from .scene import MapScene
+from .sticky_headers import StickyHeaders
 
 MIN_ZOOM = 0.05
 MAX_ZOOM = 8.0
@@ -50,6 +53,8 @@ class MapView(QGraphicsView):
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self._pan_from: QPointF | None = None
         self._space = False
+        #: Colours to paint with instead of the standard theme (None: the standard).
+        self.paint_theme: Any = None
 
         self.zoom_in_action = self._action("Zoom &In", [QKeySequence.StandardKey.ZoomIn,
                                                         QKeySequence("Ctrl+=")], self.zoom_in)
@@ -58,6 +63,13 @@ class MapView(QGraphicsView):
         self.fit_action = self._action("&Fit Map", [QKeySequence("Ctrl+0")], self.fit_all)
         self.actual_size_action = self._action("&Actual Size", [QKeySequence("Ctrl+1")],
                                                lambda: self.set_zoom(1.0))
+        # Far out one item paints all notes (canvas.overview); headers stick to the
+        # edges when scrolled away (canvas.sticky_headers). Notes cache their pixmaps:
+        # a viewport full of them needs ~8 MB, more than Qt's default 10 MB leaves.
+        self.notes_overview = NotesOverview.of(scene)
+        self.sticky_headers = StickyHeaders(self)
+        self.zoomChanged.connect(self._zoom_level_changed)
+        QPixmapCache.setCacheLimit(max(QPixmapCache.cacheLimit(), 64 * 1024))
 
     def _action(self, text: str, keys: list, slot: Any) -> QAction:
         action = QAction(text, self)
@@ -75,6 +87,53 @@ class MapView(QGraphicsView):
         scene = self.scene()
         assert isinstance(scene, MapScene)
         return scene
+
+    def _zoom_level_changed(self, scale: float) -> None:
+        self.notes_overview.set_active(scale < LOD_OVERVIEW)
+
+    def drawForeground(self, painter: QPainter, rect: QRectF) -> None:
+        super().drawForeground(painter, rect)
+        self.sticky_headers.paint(painter, rect)
+
+    def scrollContentsBy(self, dx: int, dy: int) -> None:
+        super().scrollContentsBy(dx, dy)
+        self.sticky_headers.scrolled()
+
+    def invalidate_cached_items(self, area: QRectF | None = None) -> None:
+        """Make items with a pixmap cache (the notes) paint afresh, e.g. after a
+        theme change: `scene.update()` repaints but keeps item caches."""
+        scene = self.scene()
+        items = scene.items(area) if area is not None else scene.items()
+        for item in items:
+            if item.cacheMode() != item.CacheMode.NoCache:
+                item.update()
+
+    def render(self, painter: QPainter, target: QRectF | None = None,
+               source: QRect | None = None,
+               mode: Qt.AspectRatioMode = Qt.AspectRatioMode.KeepAspectRatio) -> None:
+        """Render into another device (a QImage) exactly as the viewport shows.
+
+        Qt keeps an item's cached pixmap per widget but clears the item's
+        "changed" mark once for all, so after an on-screen repaint a render
+        elsewhere could blit an old pixmap: the notes in the rendered area are
+        marked for painting afresh first (`viewport().render()` needs no such care)."""
+        target = QRectF() if target is None else target
+        source = QRect() if source is None else source
+        if painter.device() is not self.viewport():
+            rect = source if not source.isNull() else self.viewport().rect()
+            self.invalidate_cached_items(self.mapToScene(rect).boundingRect())
+        super().render(painter, target, source, mode)
+
+    def paintEvent(self, event: Any) -> None:
+        # A paint theme (View › Projector theme) holds for this paint and this thread
+        # only, so exports never see it (export.qt_paint.painting_theme).
+        if self.paint_theme is None:
+            super().paintEvent(event)
+            return
+        from export.qt_paint import painting_theme
+
+        with painting_theme(self.paint_theme):
+            super().paintEvent(event)
 
     # -- zoom -----------------------------------------------------------------
     @property

@@ -103,6 +103,6 @@ def describe(size: tuple[float, float]) -> str:
     w, h = size
     lo, hi = sorted((w, h))
     for name, (nw, nh) in PAGE_SIZES.items():
-        if abs(nw - lo) < 0.01 and abs(nh - hi) < 0.01:
+        if abs(nw - lo) < 0.6 and abs(nh - hi) < 0.6:  # printers round to whole points
             return f"{name} {'portrait' if w <= h else 'landscape'}"
     return f"{w / MM:.0f} × {h / MM:.0f} mm"

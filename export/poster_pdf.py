@@ -1,110 +1,95 @@
-"""The vector PDF poster: the map's layout scaled onto one page with reportlab.
+"""The vector PDF poster: the map's layout, its key band and footer on one page.
 
 It draws exactly the layout's rectangles and text lines (one layout, many
-renderers), scaled uniformly to fit the page inside the margins and centred,
-so the poster is what the room saw. Only the bundled TrueType faces are used
-and embedded (see `pdf_fonts`), each text run in the face `journey.fonts`
-chose for it. The file is written next to the target and moved into place,
-so a failed or cancelled export never leaves half a poster behind.
-
-The page is drawn in three steps a later poster can extend: `place` decides
-where the map goes (margins, reserved bands for a legend or footer), `MapPainter`
-draws the map in layout coordinates, and `export_poster_pdf` owns the file.
+renderers) where `poster_plan.plan_poster` put them, so the poster is what the
+room saw. Text is set in the bundled TrueType faces, each run in the face
+`journey.fonts` chose for it; a character they lack comes from a system
+TrueType font, and one no font has is drawn as □ and reported
+(`font_fallback`). Every font used is subset and embedded. The file is
+written next to the target and moved into place, so a failed or cancelled
+export never leaves half a poster behind. No Qt here: the CLI and a worker
+thread write PDFs without a Qt application.
 """
 
 from __future__ import annotations
 
+import io
 import os
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
-
-from PySide6.QtGui import QColor
+from typing import BinaryIO
 
 from journey.errors import WaymarkError
-from journey.fonts import metrics, missing_chars, runs
+from journey.fonts import metrics
 from journey.layout import MapLayout, Rect, TextLine
 from journey.queries import MapData
 
-from .pages import MM, describe, orient, parse_page_size
+from .font_fallback import SUBSTITUTE, SystemFace, is_invisible, split_runs
 from .pdf_fonts import new_canvas, register_fonts
-from .qt_paint import CURVE_WIDTH, POINT_R, THEME, kind_accent, stage_colour, stage_outline
+from .poster_parts import Drawing
+from .poster_plan import (  # noqa: F401  (re-exported: the public poster API)
+    ExportCancelled,
+    PosterPlan,
+    PosterResult,
+    Progress,
+    plan_poster,
+    smallest_text,
+)
+from .theme import (
+    CURVE_WIDTH,
+    POINT_R,
+    RGB,
+    THEME,
+    darker,
+    kind_accent_hex,
+    on_white,
+    rgb,
+    stage_points,
+    stage_rgb,
+    text_on,
+)
 
-Progress = Callable[[float], bool | None]
-RGB = tuple[float, float, float]
-
-
-class ExportCancelled(WaymarkError):
-    """The user cancelled an export; nothing was written."""
-
-
-@dataclass
-class PosterResult:
-    path: Path
-    page_size: tuple[float, float]  # (w, h) in points
-    scale: float  # printed size / layout size
-    smallest_text_pt: float  # smallest text as printed, in points
-    cut_notes: list[str] = field(default_factory=list)  # ids of notes cut with an ellipsis
-    missing_chars: list[str] = field(default_factory=list)  # no bundled face has these
-    page_name: str = ""  # e.g. "A0 portrait"
-
-
-@dataclass(frozen=True)
-class Placement:
-    """Where the map goes on the page: layout point (x, y) -> page (ox + s·x, oy + s·y),
-    both measured from the page's top-left corner."""
-
-    page: tuple[float, float]
-    scale: float
-    ox: float
-    oy: float
+WHITE: RGB = (1.0, 1.0, 1.0)
 
 
-def place(layout: MapLayout, page: tuple[float, float], margin: float,
-          reserve_top: float = 0.0, reserve_bottom: float = 0.0,
-          scale: float | None = None) -> Placement:
-    """Fit the map uniformly inside the margins (and reserved bands), centred.
-
-    `scale` fixes the scale instead of fitting (for fixed-scale posters)."""
-    pw, ph = page
-    avail_w = pw - 2 * margin
-    avail_h = ph - 2 * margin - reserve_top - reserve_bottom
-    if avail_w <= 1 or avail_h <= 1:
-        raise WaymarkError(f"the margins leave no room on a {describe(page)} page")
-    s = scale if scale is not None else min(avail_w / layout.width, avail_h / layout.height)
-    ox = margin + (avail_w - s * layout.width) / 2
-    oy = margin + reserve_top + (avail_h - s * layout.height) / 2
-    return Placement(page, s, ox, oy)
+def _utf16(cp: int) -> str:
+    if cp <= 0xFFFF:
+        return f"{cp:04X}"
+    cp -= 0x10000
+    return f"{0xD800 + (cp >> 10):04X}{0xDC00 + (cp & 0x3FF):04X}"
 
 
-# -- colours: the canvas's theme, so the poster prints what the room saw --------
-
-def _rgb(spec: str | QColor) -> RGB:
-    c = spec if isinstance(spec, QColor) else QColor(spec)
-    if not c.isValid():
-        c = QColor("#808080")
-    return (c.redF(), c.greenF(), c.blueF())
-
-
-def _on_white(argb: str) -> RGB:
-    """A translucent theme colour flattened onto white paper (print has no need for
-    transparency, and strict preflight such as PDF/X-1a refuses it)."""
-    c = QColor(argb)
-    a = c.alphaF()
-    return tuple(1 - a + a * v for v in (c.redF(), c.greenF(), c.blueF()))  # type: ignore
+def _to_unicode_cmap(fontname: str, subset) -> str:
+    """reportlab's ToUnicode CMap, with characters beyond U+FFFF as UTF-16 surrogate
+    pairs: reportlab writes them as five hex digits, which readers take for another
+    character (😀 U+1F600 extracts as U+1F60), so search and copy would lose them."""
+    return "\n".join([
+        "/CIDInit /ProcSet findresource begin", "12 dict begin", "begincmap",
+        "/CIDSystemInfo", f"<< /Registry ({fontname})", f"/Ordering ({fontname})",
+        "/Supplement 0", ">> def", f"/CMapName /{fontname} def", "/CMapType 2 def",
+        "1 begincodespacerange", f"<00> <{len(subset) - 1:02X}>", "endcodespacerange",
+        f"{len(subset)} beginbfchar",
+        *(f"<{i:02X}> <{_utf16(v)}>" for i, v in enumerate(subset)),
+        "endbfchar", "endcmap", "CMapName currentdict /CMap defineresource pop", "end", "end"])
 
 
-def _luminance(rgb: RGB) -> float:
-    lin = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in rgb]
-    return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+def _fix_reportlab_text_layer() -> None:
+    from reportlab.pdfbase import ttfonts
+
+    if ttfonts.makeToUnicodeCMap is not _to_unicode_cmap:
+        ttfonts.makeToUnicodeCMap = _to_unicode_cmap
 
 
-def _text_on(rgb: RGB) -> RGB:
-    """The theme's note ink, or white on a fill dark enough that white contrasts more."""
-    fill, ink = _luminance(rgb), _rgb(THEME.note_text)
-    dark = (fill + 0.05) / (_luminance(ink) + 0.05)
-    return ink if dark >= 1.05 / (fill + 0.05) else (1.0, 1.0, 1.0)
+def _system_font(face: SystemFace) -> str:
+    """Register a system TrueType font with reportlab once; returns its name."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    name = f"Waymark-Fallback-{face.path.stem}"
+    if name not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(TTFont(name, str(face.path)))
+    return name
 
 
 class MapPainter:
@@ -118,29 +103,63 @@ class MapPainter:
         self.c = canvas
         self.layout = layout
         self.fonts = register_fonts()
-        self._cache: dict[tuple[str, bool], list[tuple[str, str]]] = {}
+        _fix_reportlab_text_layer()
+        # (text, bold) -> (exact, [(font, drawn text, dx em, horizontal scale %)])
+        self._cache: dict[tuple[str, bool], tuple[bool, list]] = {}
+        self.missing: set[str] = set()  # drawn as □
+        self.fallback: set[str] = set()  # system font files used
+        self.warnings: list[str] = []
 
     # -- text --------------------------------------------------------------
-    def _runs(self, text: str, bold: bool) -> list[tuple[str, str]]:
+    def _runs(self, text: str, bold: bool) -> tuple[bool, list]:
         key = (text, bold)
         out = self._cache.get(key)
-        if out is None:
-            face = "sans-bold" if bold else "sans"
-            if text.isascii():  # the primary face covers ASCII: skip the per-char lookup
-                out = [(self.fonts[face], text)]
-            else:
-                out = [(self.fonts[f], s) for f, s in runs(text, face)]
-            self._cache[key] = out
+        if out is not None:
+            return out
+        face = "sans-bold" if bold else "sans"
+        if text.isascii():  # the primary face covers ASCII: skip the per-char lookup
+            out = (True, [(self.fonts[face], text, 0.0, 100.0)])
+        else:
+            runs, exact = [], True
+            for r in split_runs(text, face):
+                if isinstance(r.face, SystemFace):
+                    font = _system_font(r.face)
+                    self.fallback.add(str(r.face.path))
+                    exact = False
+                elif r.face == SUBSTITUTE:
+                    font = self.fonts["sans"]
+                    self.missing.update(ch for ch in r.text if not is_invisible(ch))
+                    exact = False
+                else:
+                    font = self.fonts[r.face]
+                hs = 100.0
+                if r.drawn_width > 0 and abs(r.drawn_width - r.width) > 1e-3 * max(1, r.width):
+                    hs = max(40.0, min(250.0, 100 * r.width / r.drawn_width))
+                if r.drawn:
+                    runs.append((font, r.drawn, r.dx, hs))
+            out = (exact, runs)
+        self._cache[key] = out
         return out
 
     def text(self, t, line: TextLine) -> None:
         """One layout line at exactly its x/baseline/size, face by face."""
         if not line.text:
             return
-        t.setTextOrigin(line.x, -line.baseline)
-        for font, s in self._runs(line.text, line.bold):
+        exact, runs = self._runs(line.text, line.bold)
+        if exact:
+            t.setTextOrigin(line.x, -line.baseline)
+            for font, s, _, _ in runs:
+                t.setFont(font, line.size)
+                t.textOut(s)
+            return
+        for font, s, dx, hs in runs:  # each run where the layout measured it
+            t.setTextOrigin(line.x + dx * line.size, -line.baseline)
             t.setFont(font, line.size)
+            if hs != 100.0:
+                t.setHorizScale(hs)
             t.textOut(s)
+            if hs != 100.0:
+                t.setHorizScale(100)
 
     def lines(self, lines, colour: RGB | None = None) -> None:
         t = self.c.beginText()
@@ -154,7 +173,7 @@ class MapPainter:
     def cells(self) -> None:
         c, lay = self.c, self.layout
         lane_index = {h.id: i for i, h in enumerate(lay.lanes)}
-        c.setFillColorRGB(*_rgb(THEME.lane_alt))
+        c.setFillColorRGB(*rgb(THEME.lane_alt))
         for cell in lay.cells:
             if lane_index.get(cell.lane_id, 0) % 2 == 1:
                 r = cell.rect
@@ -165,7 +184,7 @@ class MapPainter:
             p.moveTo(r.right, -r.y)
             p.lineTo(r.right, -r.bottom)
             p.lineTo(r.x, -r.bottom)
-        c.setStrokeColorRGB(*_rgb(THEME.grid))
+        c.setStrokeColorRGB(*rgb(THEME.grid))
         c.setLineWidth(0.75)
         c.drawPath(p, stroke=1, fill=0)
         hidden = []
@@ -173,13 +192,14 @@ class MapPainter:
         m = metrics("sans")
         for cell in lay.cells:
             if cell.hidden_notes:
-                label = f"{cell.hidden_notes} note" + ("" if cell.hidden_notes == 1 else "s")
+                label = (f"{cell.hidden_notes} note" + ("" if cell.hidden_notes == 1 else "s")
+                         + " hidden")
                 w = m.width(label, size)
                 r = cell.rect
                 hidden.append(TextLine(label, r.x + (r.w - w) / 2, r.y + r.h / 2 + size * 0.35,
                                        size, False, w))
         if hidden:
-            self.lines(hidden, _rgb(THEME.hidden_notes))
+            self.lines(hidden, rgb(THEME.hidden_notes))
 
     def scale_lines(self) -> None:
         c = self.c
@@ -190,11 +210,11 @@ class MapPainter:
                 if sc.neutral_y is None or abs(tick.y - sc.neutral_y) > 1e-6:
                     p.moveTo(a.x, -tick.y)
                     p.lineTo(a.right, -tick.y)
-            c.setStrokeColorRGB(*_rgb(THEME.tick_line))
+            c.setStrokeColorRGB(*rgb(THEME.tick_line))
             c.setLineWidth(0.75)
             c.drawPath(p, stroke=1, fill=0)
             if sc.neutral_y is not None:
-                c.setStrokeColorRGB(*_rgb(THEME.neutral_line))
+                c.setStrokeColorRGB(*rgb(THEME.neutral_line))
                 c.setLineWidth(1.0)
                 c.setDash(4, 3)
                 c.line(a.x, -sc.neutral_y, a.right, -sc.neutral_y)
@@ -210,16 +230,16 @@ class MapPainter:
             r = n.rect
             shadow.rect(r.right, -(r.bottom + 1.8), 1.2, r.h)
             shadow.rect(r.x + 1.2, -(r.bottom + 1.8), r.w - 1.2, 1.8)
-        c.setFillColorRGB(*_on_white(THEME.note_shadow))
+        c.setFillColorRGB(*on_white(THEME.note_shadow))
         c.drawPath(shadow, stroke=0, fill=1)
         c.setLineWidth(0.6)
         last = None
         for i, n in enumerate(notes):
             r: Rect = n.rect
             if n.colour != last:
-                fill = QColor(n.colour)
-                c.setFillColorRGB(*_rgb(fill))
-                c.setStrokeColorRGB(*_rgb(fill.darker(125)))
+                fill = rgb(n.colour)
+                c.setFillColorRGB(*fill)
+                c.setStrokeColorRGB(*darker(fill, 125))
                 last = n.colour
             c.rect(r.x, -r.bottom, r.w, r.h, stroke=1, fill=1)
             if progress and i % step == 0:
@@ -229,20 +249,20 @@ class MapPainter:
         c.setLineWidth(0.8)
         for n in notes:
             for d in n.dots:
-                c.setFillColorRGB(*_rgb(d.colour))
+                c.setFillColorRGB(*rgb(d.colour))
                 c.circle(d.cx, -d.cy, d.r, stroke=1, fill=1)
         t = c.beginText()
         last_ink = None
-        more = _rgb(THEME.more_votes)
+        more = rgb(THEME.more_votes)
         for i, n in enumerate(notes):
-            ink = _text_on(_rgb(n.colour))
+            ink = text_on(rgb(n.colour))
             if ink != last_ink:
                 t.setFillColorRGB(*ink)
                 last_ink = ink
             for line in n.lines:
                 self.text(t, line)
             if n.more_votes:
-                t.setFillColorRGB(*(more if ink != (1.0, 1.0, 1.0) else ink))
+                t.setFillColorRGB(*(more if ink != WHITE else ink))
                 last_ink = None
                 self.text(t, n.more_votes)
             if progress and i % step == 0:
@@ -255,7 +275,7 @@ class MapPainter:
         c.setLineJoin(1)
         labels: list[TextLine] = []
         for curve in self.layout.curves:
-            colour = _rgb(curve.colour)
+            colour = rgb(curve.colour)
             if curve.segments:
                 p = c.beginPath()
                 (x0, y0) = curve.segments[0][0]
@@ -275,33 +295,36 @@ class MapPainter:
                 c.circle(pt.x, -pt.y, POINT_R - 2.2, stroke=0, fill=1)
                 if pt.label:
                     labels.append(pt.label)
+        c.setLineCap(0)
+        c.setLineJoin(0)
         if labels:
-            self.lines(labels, _rgb(THEME.curve_label))
+            self.lines(labels, rgb(THEME.curve_label))
 
     def stage_headers(self) -> None:
         c, stages = self.c, self.layout.stages
         for i, header in enumerate(stages):
-            poly = stage_outline(header, i == 0)
+            r = header.rect
+            pts = stage_points(r.x, r.y, r.w, r.h, i == 0)
             p = c.beginPath()
-            p.moveTo(poly[0].x(), -poly[0].y())
-            for k in range(1, poly.size()):
-                p.lineTo(poly[k].x(), -poly[k].y())
+            p.moveTo(pts[0][0], -pts[0][1])
+            for x, y in pts[1:]:
+                p.lineTo(x, -y)
             p.close()
-            c.setFillColorRGB(*_rgb(stage_colour(i, len(stages))))
+            c.setFillColorRGB(*stage_rgb(i, len(stages)))
             c.drawPath(p, stroke=0, fill=1)
-        self.lines([line for h in stages for line in h.lines], _rgb(THEME.stage_text))
+        self.lines([line for h in stages for line in h.lines], rgb(THEME.stage_text))
 
     def lane_headers(self) -> None:
         c, lanes = self.c, self.layout.lanes
         if not lanes:
             return
-        c.setFillColorRGB(*_rgb(THEME.lane_fill))
+        c.setFillColorRGB(*rgb(THEME.lane_fill))
         for h in lanes:
             r = h.rect
             c.rect(r.x, -r.bottom, r.w, r.h, stroke=0, fill=1)
         for h in lanes:
             r = h.rect
-            c.setFillColorRGB(*_rgb(kind_accent(h.kind)))
+            c.setFillColorRGB(*rgb(kind_accent_hex(h.kind)))
             c.rect(r.x, -r.bottom, 4, r.h, stroke=0, fill=1)
         p = c.beginPath()
         for h in lanes:
@@ -309,11 +332,11 @@ class MapPainter:
             for y in (r.y, r.bottom):
                 p.moveTo(r.x, -y)
                 p.lineTo(r.right, -y)
-        c.setStrokeColorRGB(*_rgb(THEME.grid))
+        c.setStrokeColorRGB(*rgb(THEME.grid))
         c.setLineWidth(0.75)
         c.drawPath(p, stroke=1, fill=0)
         t = c.beginText()
-        ink, muted = _rgb(THEME.lane_text), _rgb(THEME.lane_kind_text)
+        ink, muted = rgb(THEME.lane_text), rgb(THEME.lane_kind_text)
         for h in lanes:
             for line in h.lines:
                 t.setFillColorRGB(*(ink if line.bold else muted))
@@ -323,12 +346,30 @@ class MapPainter:
     def scale_labels(self) -> None:
         labels = [tick.label for sc in self.layout.scales for tick in sc.ticks]
         if labels:
-            self.lines(labels, _rgb(THEME.scale_text))
+            self.lines(labels, rgb(THEME.scale_text))
+
+    def curve_legend(self) -> None:
+        """The curves' legend in the emotion lane header (maps with two or more curves)."""
+        c = self.c
+        entries = getattr(self.layout, "legend", None) or []
+        if not entries:
+            return
+        c.setLineCap(1)
+        for e in entries:
+            (x0, y0), (x1, y1) = e.swatch
+            colour = rgb(e.colour)
+            c.setStrokeColorRGB(*colour)
+            c.setLineWidth(CURVE_WIDTH)
+            c.line(x0, -y0, x1, -y1)
+            c.setFillColorRGB(*colour)
+            c.circle((x0 + x1) / 2, -y0, 2.6, stroke=0, fill=1)
+        c.setLineCap(0)
+        self.lines([line for e in entries for line in e.lines], rgb(THEME.lane_text))
 
     def title(self) -> None:
         t = self.c.beginText()
         for line in self.layout.title.lines:
-            t.setFillColorRGB(*_rgb(THEME.title_text if line.bold else THEME.subtitle_text))
+            t.setFillColorRGB(*rgb(THEME.title_text if line.bold else THEME.subtitle_text))
             self.text(t, line)
         self.c.drawText(t)
 
@@ -340,14 +381,56 @@ class MapPainter:
         self.stage_headers()
         self.lane_headers()
         self.scale_labels()
+        self.curve_legend()
         self.title()
 
+    # -- the poster's own furniture (key band, footer) ---------------------------
+    def drawing(self, d: Drawing) -> None:
+        """A display list (`poster_parts`) in the current coordinates (y flipped)."""
+        c = self.c
+        for b in d.boxes:
+            r = b.rect
+            if b.fill:
+                c.setFillColorRGB(*on_white(b.fill))
+            if b.stroke:
+                c.setStrokeColorRGB(*on_white(b.stroke))
+                c.setLineWidth(b.width)
+            c.rect(r.x, -r.bottom, r.w, r.h, stroke=1 if b.stroke else 0, fill=1 if b.fill else 0)
+        for s in d.segs:
+            c.setStrokeColorRGB(*on_white(s.colour))
+            c.setLineWidth(s.width)
+            if s.dash:
+                c.setDash(*s.dash)
+            c.line(s.x1, -s.y1, s.x2, -s.y2)
+            if s.dash:
+                c.setDash()
+        for dot in d.dots:
+            c.setFillColorRGB(*on_white(dot.fill))
+            if dot.ring:
+                c.setStrokeColorRGB(*on_white(dot.ring))
+                c.setLineWidth(dot.ring_width)
+            c.circle(dot.cx, -dot.cy, dot.r, stroke=1 if dot.ring else 0, fill=1)
+        if d.photo:
+            self._photo(*d.photo)
+        t = c.beginText()
+        last = None
+        for item in d.texts:
+            if item.colour != last:
+                t.setFillColorRGB(*on_white(item.colour))
+                last = item.colour
+            self.text(t, item.line)
+        c.drawText(t)
 
-def smallest_text(layout: MapLayout) -> float:
-    """The smallest text size the layout draws, in layout points."""
-    sizes = [line.size for line in layout.text_lines()]
-    sizes += [n.more_votes.size for n in layout.notes if n.more_votes]
-    return min(sizes) if sizes else 0.0
+    def _photo(self, rect: Rect, data: bytes) -> None:
+        """The persona's photo, opened by Pillow with its decompression-bomb guard on."""
+        from reportlab.lib.utils import ImageReader
+
+        try:
+            image = ImageReader(io.BytesIO(data))
+            self.c.drawImage(image, rect.x, -rect.bottom, rect.w, rect.h,
+                             preserveAspectRatio=True, anchor="c", mask="auto")
+        except Exception as exc:  # a broken or oversized image must not sink the poster
+            self.warnings.append(f"the persona photo was left out ({type(exc).__name__})")
 
 
 def _metadata(c, data: MapData, page_name: str) -> None:
@@ -362,42 +445,60 @@ def _metadata(c, data: MapData, page_name: str) -> None:
     c.setKeywords(["customer journey map", "Waymark", data.session.date or ""])
 
 
-def export_poster_pdf(layout: MapLayout, data: MapData, path, size: str = "A0",
-                      orientation: str | None = None, margin_mm: float = 10,
-                      progress: Progress | None = None) -> PosterResult:
-    """Write the map as a one-page vector poster; raises ExportCancelled if cancelled."""
-    path = Path(path).expanduser()
-    base = parse_page_size(size)
-    page = orient(base, orientation, layout.width, layout.height)
-    if margin_mm < 0 or margin_mm * MM * 2 >= min(page) - 1:
-        raise WaymarkError(f"margin {margin_mm:g} mm does not fit a {describe(page)} page")
-    placement = place(layout, page, margin_mm * MM)
+def draw_poster(c, layout: MapLayout, plan: PosterPlan,
+                progress: Callable[[float], None] | None = None) -> MapPainter:
+    """The whole poster page on a reportlab canvas of the plan's page size."""
+    painter = MapPainter(c, layout)
+    ph = plan.page[1]
+    c.saveState()
+    c.translate(plan.ox, ph - plan.oy)
+    c.scale(plan.scale, plan.scale)
+    painter.draw(progress)
+    painter.drawing(plan.key)
+    c.restoreState()
+    c.saveState()
+    c.translate(0, ph)
+    painter.drawing(plan.footer)
+    c.restoreState()
+    return painter
 
+
+def write_poster_pdf(target: BinaryIO, layout: MapLayout, data: MapData, plan: PosterPlan,
+                     progress: Callable[[float], None] | None = None) -> MapPainter:
+    """The one-page PDF into an open binary file (or BytesIO)."""
+    c = new_canvas(target, plan.page)
+    _metadata(c, data, plan.page_name)
+    painter = draw_poster(c, layout, plan, progress)
+    c.showPage()
+    c.save()
+    return painter
+
+
+def checked_target(path) -> tuple[Path, Path]:
+    """The target path and a fresh temporary beside it; one-line errors."""
+    path = Path(path).expanduser()
+    if path.is_dir():
+        raise WaymarkError(f"cannot write {path}: it is a folder")
+    return path, path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.part")
+
+
+def reporter(progress: Progress | None) -> Callable[[float], None]:
     def report(fraction: float) -> None:
         if progress is not None and progress(min(1.0, max(0.0, fraction))) is False:
             raise ExportCancelled("export cancelled")
+    return report
 
-    report(0.0)
-    if path.is_dir():
-        raise WaymarkError(f"cannot write {path}: it is a folder")
-    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.part")
+
+def write_atomically(path, write: Callable[[BinaryIO], None]) -> Path:
+    """Call `write(fh)` on a temporary file, then move it onto `path`."""
+    path, tmp = checked_target(path)
     try:
         fh = open(tmp, "xb")
     except OSError as exc:
         raise WaymarkError(f"cannot write {path}: {exc.strerror or exc}") from None
     try:
         with fh:
-            c = new_canvas(fh, page)
-            _metadata(c, data, describe(page))
-            c.saveState()
-            c.translate(placement.ox, page[1] - placement.oy)
-            c.scale(placement.scale, placement.scale)
-            MapPainter(c, layout).draw(lambda f: report(0.85 * f))
-            c.restoreState()
-            c.showPage()
-            report(0.9)
-            c.save()
-        report(1.0)
+            write(fh)
         os.replace(tmp, path)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
@@ -405,13 +506,48 @@ def export_poster_pdf(layout: MapLayout, data: MapData, path, size: str = "A0",
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
-    missing: set[str] = set()
-    for line in layout.text_lines():
-        if not line.text.isascii():
-            missing.update(missing_chars(line.text))
+    return path
+
+
+def result_of(path: Path, layout: MapLayout, plan: PosterPlan, missing: set[str],
+              fallback: set[str], extra: list[str] | None = None) -> PosterResult:
+    cut = [n.id for n in layout.notes if n.truncated]
+    warnings = list(plan.warnings) + list(extra or [])
+    if cut:
+        warnings.append(f"{len(cut)} note{'s' if len(cut) != 1 else ''} too long to fit "
+                        f"{'were' if len(cut) != 1 else 'was'} cut with an ellipsis")
+    if missing:
+        warnings.append("no font can draw " + " ".join(sorted(missing))
+                        + f" (U+{' U+'.join(f'{ord(c):04X}' for c in sorted(missing))}); "
+                        "printed as □")
     return PosterResult(
-        path=path, page_size=page, scale=placement.scale,
-        smallest_text_pt=smallest_text(layout) * placement.scale,
-        cut_notes=[n.id for n in layout.notes if n.truncated],
-        missing_chars=sorted(missing), page_name=describe(page),
-    )
+        path=path, page_size=plan.page, scale=plan.scale,
+        smallest_text_pt=plan.smallest_text_pt, cut_notes=cut, missing_chars=sorted(missing),
+        page_name=plan.page_name, readable_pt=plan.readable_pt, warnings=warnings,
+        fallback_fonts=sorted(fallback))
+
+
+def export_poster_pdf(layout: MapLayout, data: MapData, path, size: str = "A0",
+                      orientation: str | None = None, margin_mm: float = 10,
+                      progress: Progress | None = None, scale: str | float | None = None,
+                      voters: dict[str, str] | None = None, furniture: bool = False,
+                      plan: PosterPlan | None = None) -> PosterResult:
+    """Write the map as a one-page vector poster; raises ExportCancelled if cancelled.
+
+    `furniture` adds the key band (title block, persona card, legend) and the
+    footer; the CLI, the export dialog and print always ask for it. Without it
+    the page holds the bare map, fitted to the margins (the first poster)."""
+    plan = plan or plan_poster(layout, data, size, orientation, margin_mm, scale, voters,
+                               key=furniture, footer=furniture)
+    report = reporter(progress)
+    report(0.0)
+    painter: list[MapPainter] = []
+
+    def write(fh: BinaryIO) -> None:
+        painter.append(write_poster_pdf(fh, layout, data, plan, lambda f: report(0.9 * f)))
+        report(0.95)
+
+    path = write_atomically(path, write)
+    report(1.0)
+    p = painter[0]
+    return result_of(path, layout, plan, p.missing, p.fallback, p.warnings)

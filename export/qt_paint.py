@@ -18,8 +18,11 @@ lays text out again. QtGui only: no widgets, no canvas.
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import math
-from collections.abc import Iterable
+import threading
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 
@@ -45,51 +48,78 @@ from journey.layout import (
     CurvePointBox,
     CurveShape,
     HeaderBox,
+    LegendEntry,
     MapLayout,
     NoteBox,
     ScaleShape,
     TextLine,
 )
-from journey.models import LaneKind
-from journey.palette import KIND_NOTE_COLOUR, PALETTE
+
+from .theme import (  # noqa: F401  (re-exported for the canvas)
+    CURVE_WIDTH,
+    POINT_R,
+    STAGE_NOTCH,
+    THEME,
+    Theme,
+    kind_accent_hex,
+    stage_points,
+    stage_rgb,
+)
 
 REF_PX = 64  # DejaVu has 2048 units/em: at 64 px its advances are exact in 1/64 px
 
 
-# -- theme ------------------------------------------------------------------
+# -- theme (colours live in export.theme, shared with the Qt-free PDF path) ------
 
-@dataclass(frozen=True)
-class Theme:
-    """The canvas colours; posters use the same so print matches the projector."""
-
-    desk: str = "#E3E7EC"  # around the paper
-    paper: str = "#FFFFFF"
-    grid: str = "#D6DCE4"
-    lane_alt: str = "#F7F9FB"
-    stage_first: str = "#4A6A8A"
-    stage_last: str = "#2B3F58"
-    stage_text: str = "#FFFFFF"
-    lane_fill: str = "#EEF2F6"
-    lane_text: str = "#1F2933"
-    lane_kind_text: str = "#66727F"
-    title_text: str = "#1F2933"
-    subtitle_text: str = "#5A6673"
-    note_text: str = "#1B1F23"
-    note_shadow: str = "#2A0F172A"  # ARGB
-    selection: str = "#0072B2"
-    tick_line: str = "#E7EBF0"
-    neutral_line: str = "#9AA5B1"
-    scale_text: str = "#66727F"
-    curve_label: str = "#37424D"
-    more_votes: str = "#4B5563"
-    hidden_notes: str = "#66727F"
-    emotion_accent: str = "#D55E00"
-
-
-THEME = Theme()
-STAGE_NOTCH = 7.0  # depth of the chevron point of a stage header, in points
 LOD_PLAIN = 0.2  # below this level of detail a note is a filled rectangle
 LOD_TEXT = 0.4  # below this, text is skipped
+
+
+# -- the projector theme ------------------------------------------------------
+
+#: High contrast for a projector in a bright room: darker grid, headers and ink.
+PROJECTOR_THEME = Theme(
+    desk="#AEB8C2", grid="#8795A3", lane_alt="#F0F3F6", stage_first="#1F3F63",
+    stage_last="#0E2038", lane_fill="#DCE3EA", lane_text="#000000", lane_kind_text="#2F3B47",
+    title_text="#000000", subtitle_text="#27313B", note_text="#000000",
+    note_shadow="#400F172A", tick_line="#C9D1DA", neutral_line="#4B5866",
+    scale_text="#27313B", curve_label="#0B1015", more_votes="#111827",
+    hidden_notes="#2F3B47")
+
+
+class _PaintTheme(Theme):
+    """THEME's class while a thread paints with its own theme: that thread's theme
+    answers, every other thread (an export worker) still reads THEME's own values."""
+
+    def __getattribute__(self, name: str) -> object:
+        theme = getattr(_PAINTING, "theme", None)
+        if theme is not None and name in _THEME_FIELDS:
+            return getattr(theme, name)
+        return super().__getattribute__(name)
+
+
+_PAINTING = threading.local()
+_THEME_FIELDS = frozenset(f.name for f in dataclasses.fields(Theme))
+
+
+@contextlib.contextmanager
+def painting_theme(theme: Theme | None) -> Iterator[None]:
+    """Paint with `theme` on this thread for a while (View › Projector theme).
+
+    Every module holds the one THEME object (imported by name), so the switch is
+    made on that object: its class becomes `_PaintTheme` and this thread's reads
+    see `theme`; a poster exported on a worker thread meanwhile sees the standard
+    colours, and after the block THEME is exactly as before."""
+    if theme is None:
+        yield
+        return
+    _PAINTING.theme = theme
+    object.__setattr__(THEME, "__class__", _PaintTheme)
+    try:
+        yield
+    finally:
+        _PAINTING.theme = None
+        object.__setattr__(THEME, "__class__", Theme)
 
 
 @cache
@@ -99,22 +129,12 @@ def qcolor(spec: str) -> QColor:
 
 def kind_accent(kind: str) -> QColor:
     """The strong hue of the lane kind's note colour (the lane header's stripe)."""
-    if kind == LaneKind.EMOTION:
-        return qcolor(THEME.emotion_accent)
-    fill = KIND_NOTE_COLOUR.get(kind, "")
-    for _, f, strong in PALETTE:
-        if f == fill:
-            return qcolor(strong)
-    return qcolor(THEME.neutral_line)
+    return qcolor(kind_accent_hex(kind))
 
 
 def stage_colour(index: int, count: int) -> QColor:
     """A gentle ramp from the first to the last stage so the journey reads left to right."""
-    a, b = qcolor(THEME.stage_first), qcolor(THEME.stage_last)
-    t = index / (count - 1) if count > 1 else 0.0
-    return QColor.fromRgbF(a.redF() + (b.redF() - a.redF()) * t,
-                           a.greenF() + (b.greenF() - a.greenF()) * t,
-                           a.blueF() + (b.blueF() - a.blueF()) * t)
+    return QColor.fromRgbF(*stage_rgb(index, count))
 
 
 def lod_of(painter: QPainter) -> float:
@@ -269,13 +289,8 @@ def paint_title(painter: QPainter, title: HeaderBox) -> None:
 
 def stage_outline(header: HeaderBox, first: bool) -> QPolygonF:
     """A chevron inside the header's rect: notched on the left, pointed on the right."""
-    r, d = header.rect, min(STAGE_NOTCH, header.rect.w / 4)
-    mid = r.y + r.h / 2
-    pts = [QPointF(r.x, r.y), QPointF(r.right - d, r.y), QPointF(r.right, mid),
-           QPointF(r.right - d, r.bottom), QPointF(r.x, r.bottom)]
-    if not first:
-        pts.append(QPointF(r.x + d, mid))
-    return QPolygonF(pts)
+    r = header.rect
+    return QPolygonF([QPointF(x, y) for x, y in stage_points(r.x, r.y, r.w, r.h, first)])
 
 
 def paint_stage_header(painter: QPainter, header: HeaderBox, index: int = 0,
@@ -306,7 +321,7 @@ def paint_cell(painter: QPainter, cell: CellBox, alternate: bool = False) -> Non
     painter.drawLine(QPointF(r.right(), r.top()), QPointF(r.right(), r.bottom()))
     painter.drawLine(QPointF(r.left(), r.bottom()), QPointF(r.right(), r.bottom()))
     if cell.hidden_notes:
-        label = f"{cell.hidden_notes} note" + ("" if cell.hidden_notes == 1 else "s")
+        label = f"{cell.hidden_notes} note" + ("" if cell.hidden_notes == 1 else "s") + " hidden"
         size = 8.0
         w = jfonts.metrics().width(label, size)
         line = TextLine(label, r.x() + (r.width() - w) / 2,
@@ -328,9 +343,17 @@ def paint_note(painter: QPainter, note: NoteBox, lod: float = 1.0,
         painter.fillRect(r, fill)
         return
     # The shadow as two strips: far fewer blended pixels than a whole offset rect.
+    # Without antialiasing: Qt's raster engine fills a translucent antialiased
+    # rect with fractional edges row by row (~30-70 µs for a note-high strip,
+    # most of a 100 % frame); snapped to pixels it is ~1 µs and looks the same.
     shadow = qcolor(THEME.note_shadow)
+    aa = painter.testRenderHint(QPainter.RenderHint.Antialiasing)
+    if aa:
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
     painter.fillRect(QRectF(r.right(), r.top() + 1.8, 1.2, r.height()), shadow)
     painter.fillRect(QRectF(r.left() + 1.2, r.bottom(), r.width() - 1.2, 1.8), shadow)
+    if aa:
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
     painter.fillRect(r, fill)
     painter.setBrush(Qt.BrushStyle.NoBrush)
     if selected:
@@ -392,10 +415,6 @@ def curve_path(curve: CurveShape) -> QPainterPath:
     return path
 
 
-CURVE_WIDTH = 2.5
-POINT_R = 4.5
-
-
 def paint_curve_path(painter: QPainter, curve: CurveShape,
                      path: QPainterPath | None = None) -> None:
     pen = QPen(qcolor(curve.colour), CURVE_WIDTH)
@@ -431,6 +450,28 @@ def paint_curve(painter: QPainter, curve: CurveShape) -> None:
         paint_curve_point(painter, p, curve.colour)
 
 
+def legend_bounds(entry: LegendEntry) -> QRectF:
+    (x0, y0), (x1, _) = entry.swatch
+    r = QRectF(x0 - 1, y0 - CURVE_WIDTH - 1, x1 - x0 + 2, 2 * CURVE_WIDTH + 2)
+    for line in entry.lines:
+        r = r.united(line_extent(line))
+    return r.adjusted(-1, -1, 1, 1)
+
+
+def paint_legend_entry(painter: QPainter, entry: LegendEntry) -> None:
+    """A short stroke with a point in the curve's colour, then the curve's name."""
+    (x0, y0), (x1, y1) = entry.swatch
+    pen = QPen(qcolor(entry.colour), CURVE_WIDTH)
+    pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+    painter.setPen(pen)
+    painter.drawLine(QPointF(x0, y0), QPointF(x1, y1))
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(qcolor(entry.colour))
+    painter.drawEllipse(QPointF((x0 + x1) / 2, y0), 2.6, 2.6)
+    painter.setBrush(Qt.BrushStyle.NoBrush)
+    draw_text_lines(painter, entry.lines, qcolor(THEME.lane_text))
+
+
 def paint_layout(painter: QPainter, layout: MapLayout, lod: float | None = None) -> None:
     """The whole map in the canvas's stacking order (for raster exporters)."""
     lod = lod_of(painter) if lod is None else lod
@@ -450,4 +491,6 @@ def paint_layout(painter: QPainter, layout: MapLayout, lod: float | None = None)
         paint_lane_header(painter, header)
     for scale in layout.scales:
         paint_scale(painter, scale, lines=False)
+    for entry in layout.legend:
+        paint_legend_entry(painter, entry)
     paint_title(painter, layout.title)

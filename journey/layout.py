@@ -120,6 +120,7 @@ class HeaderBox:
     rect: Rect
     lines: tuple[TextLine, ...]
     kind: str = ""
+    collapsed: bool = False  # a lane folded to one line (its notes are counted, not drawn)
 
 
 @dataclass(frozen=True)
@@ -152,6 +153,16 @@ class CurveShape:
 
 
 @dataclass(frozen=True)
+class LegendEntry:
+    """One curve in the legend drawn in the emotion lane's header (2+ curves)."""
+
+    curve_id: str
+    colour: str
+    swatch: tuple[tuple[float, float], tuple[float, float]]  # a short stroke, (x, y) ends
+    lines: tuple[TextLine, ...]  # the curve's name, wrapped to the header
+
+
+@dataclass(frozen=True)
 class ScaleTick:
     value: int
     y: float
@@ -181,6 +192,7 @@ class MapLayout:
     curves: list[CurveShape]
     scales: list[ScaleShape]
     note_by_id: dict[str, NoteBox] = field(default_factory=dict)
+    legend: list[LegendEntry] = field(default_factory=list)
 
     @property
     def bounds(self) -> Rect:
@@ -203,6 +215,8 @@ class MapLayout:
             out.extend(p.label for p in c.points if p.label)
         for s in self.scales:
             out.extend(t.label for t in s.ticks)
+        for e in self.legend:
+            out.extend(e.lines)
         return out
 
 
@@ -299,6 +313,12 @@ def _smooth(points: list[tuple[float, float]], top: float, bottom: float):
     return tuple(segs)
 
 
+def curve_segments(points: list[tuple[float, float]], top: float, bottom: float
+                   ) -> tuple[tuple[tuple[float, float], ...], ...]:
+    """The smooth path through points inside [top, bottom] (for live drag previews)."""
+    return _smooth(points, top, bottom)
+
+
 def layout_map(data: MapData, style: Style | None = None) -> MapLayout:
     st = style or Style()
     x0 = st.margin + st.lane_header_w
@@ -341,7 +361,7 @@ def layout_map(data: MapData, style: Style | None = None) -> MapLayout:
             if top + line_height(st.kind_size) <= rect.bottom - 2:
                 lines += _lines((kind_label,), rect.x + st.header_pad, top,
                                 rect.w - 2 * st.header_pad, st.kind_size)
-        lanes.append(HeaderBox(lane.id, rect, lines, lane.kind))
+        lanes.append(HeaderBox(lane.id, rect, lines, lane.kind, bool(lane.collapsed)))
         y += h
     bottom = max(y, y0 + 60)
 
@@ -433,4 +453,34 @@ def layout_map(data: MapData, style: Style | None = None) -> MapLayout:
     result = MapLayout(width, bottom + st.margin, st, title, stages, lanes, cells, notes,
                        curves, scales)
     result.note_by_id = {n.id: n for n in notes}
+    if len(curves) >= 2 and scales:
+        header = next(h for h in lanes if h.id == scales[0].lane_id)
+        result.legend = _legend(curves, header, scales[0], st)
     return result
+
+
+def _legend(curves: list[CurveShape], header: HeaderBox, scale: ScaleShape,
+            st: Style) -> list[LegendEntry]:
+    """Curve names with their colours, stacked under the emotion lane's name.
+
+    They keep left of the score labels (which sit at the header's right) and
+    stop where the header ends, so nothing overlaps."""
+    r = header.rect
+    size = st.curve_label_size
+    left = r.x + st.header_pad
+    text_x = left + 16
+    label_left = min((t.label.x for t in scale.ticks), default=r.right)
+    width = label_left - 6 - text_x
+    y = (header.lines[-1].baseline + size * 1.2) if header.lines else r.y + st.header_pad
+    out: list[LegendEntry] = []
+    for curve in curves:
+        fitted = fit_text(curve.name or "Curve", max(20.0, width), 2 * line_height(size),
+                          size, 6.5)
+        lines = _lines(fitted.lines, text_x, y, width, fitted.size, widths=fitted.widths)
+        height = len(lines) * line_height(fitted.size)
+        if not lines or y + height > r.bottom - 4:
+            break
+        mid = lines[0].baseline - fitted.size * 0.32
+        out.append(LegendEntry(curve.id, curve.colour, ((left, mid), (left + 12, mid)), lines))
+        y += height + 3
+    return out

@@ -181,3 +181,11 @@ def load_map(db: Db, map_id: str) -> MapData:
     persona = personas.get(jmap.persona_id) if jmap.persona_id else None
     return MapData(session=session, map=jmap, persona=persona, stages=stages, lanes=lanes,
                    notes=dict(notes), votes=votes, curves=curves, personas=personas)
+
+
+def map_note_counts(db: Db, session_id: str) -> dict[str, int]:
+    """Notes per map of a session (maps without notes are absent)."""
+    return dict(db.exec(select(Note.map_id, func.count(col(Note.id)))
+                        .join(JourneyMap, col(JourneyMap.id) == col(Note.map_id))
+                        .where(JourneyMap.session_id == session_id)
+                        .group_by(Note.map_id)).all())

@@ -35,11 +35,13 @@ from journey.models import (
     JourneyMap,
     Lane,
     Note,
+    ParkedNote,
     Participant,
     Persona,
     Session,
     Stage,
     Vote,
+    VoteRound,
     new_id,
 )
 from journey.ops._common import MAX_NAME, get, ordered
@@ -56,12 +58,14 @@ from .interchange_models import (
     LaneDoc,
     MapDoc,
     NoteDoc,
+    ParkedNoteDoc,
     ParticipantDoc,
     PersonaDoc,
     SessionDoc,
     StageDoc,
     ValidatedDoc,
     VoteDoc,
+    VoteRoundDoc,
     WaymarkDoc,
     check_references,
     error_message,
@@ -81,9 +85,24 @@ MAX_FILE_BYTES = 200 * 1024 * 1024
 COPY_SUFFIX = " (imported copy)"
 SCHEMA_PATH = Path(__file__).resolve().parent.parent / "docs" / "waymark-session.schema.json"
 
+
+
+def _upgrade_1_to_2(doc: dict[str, Any]) -> dict[str, Any]:
+    """Version 2 added voting rounds (`maps[].rounds`, `votes[].round_id`) and the
+    session's `parking_lot`. A version-1 file has neither: its votes belong to no
+    round and its parking lot is empty. Returns a new dict; the input is untouched."""
+    doc = dict(doc)
+    maps = doc.get("maps")
+    if isinstance(maps, list):
+        doc["maps"] = [{**m, "rounds": []} if isinstance(m, dict) and "rounds" not in m else m
+                       for m in maps]
+    doc.setdefault("parking_lot", [])
+    return doc
+
+
 #: Converters from an older format version to the next: UPGRADES[1] turns a
-#: version-1 document into version 2, and so on. Empty while 1 is the only version.
-UPGRADES: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {}
+#: version-1 document into version 2, and so on.
+UPGRADES: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {1: _upgrade_1_to_2}
 
 
 # -- reading and validating ---------------------------------------------------------
@@ -119,12 +138,12 @@ def check_header(doc: Any, where: str = "the document") -> int:
 
 
 def upgrade(doc: dict[str, Any]) -> dict[str, Any]:
-    """Bring an older document up to the current version, one step at a time."""
+    """Bring an older document up to the current version, one step at a time
+    (the caller's dict is never modified)."""
     version = check_header(doc)
     while version < FORMAT_VERSION:
-        doc = UPGRADES[version](doc)
+        doc = {**UPGRADES[version](doc), "version": version + 1}
         version += 1
-        doc["version"] = version
     return doc
 
 
@@ -216,7 +235,7 @@ def _split_tags(tags: str) -> list[str]:
 
 
 def export_session(db: Db, session_id: str) -> dict[str, Any]:
-    """The whole session as a version-1 document, in a stable, deterministic order.
+    """The whole session as a current-version document, in a stable, deterministic order.
 
     Ordered children follow their positions (ties by id); a cell's notes and a
     stage's curve points keep their order in the lists; votes are by time."""
@@ -239,6 +258,11 @@ def export_session(db: Db, session_id: str) -> dict[str, Any]:
             for p in ordered(db, Persona, session_id=s.id)
         ],
         "maps": [_export_map(db, m) for m in ordered(db, JourneyMap, session_id=s.id)],
+        "parking_lot": [
+            _fields(ParkedNoteDoc, id=p.id, text=p.text, colour=p.colour,
+                    tags=_split_tags(p.tags), author=p.author, created_at=p.created_at)
+            for p in ordered(db, ParkedNote, session_id=s.id)
+        ],
     }
     return _fields(WaymarkDoc, **doc)
 
@@ -264,6 +288,13 @@ def _export_map(db: Db, m: JourneyMap) -> dict[str, Any]:
     votes = [v for v in db.exec(select(Vote).join(Note, col(Note.id) == col(Vote.note_id))
                                 .where(Note.map_id == m.id)) if v.note_id in note_ids]
     votes.sort(key=lambda v: (v.created_at, v.id))
+    lane_ids = {ln.id for ln in lanes}
+    rounds = [_fields(VoteRoundDoc, id=r.id, name=r.name,
+                      votes_per_participant=r.votes_per_participant,
+                      cap_per_note=r.cap_per_note,
+                      lane_ids=[x for x in r.lane_ids.split(",") if x in lane_ids],
+                      hide_totals=bool(r.hide_totals), status=r.status, created_at=r.created_at)
+              for r in ordered(db, VoteRound, map_id=m.id)]
     return _fields(
         MapDoc, id=m.id, name=m.name, persona_id=m.persona_id, scale_min=m.scale_min,
         scale_max=m.scale_max,
@@ -279,8 +310,9 @@ def _export_map(db: Db, m: JourneyMap) -> dict[str, Any]:
                        status=n.status, created_at=n.created_at, updated_at=n.updated_at)
                for n in notes],
         curves=curves,
+        rounds=rounds,
         votes=[_fields(VoteDoc, id=v.id, note_id=v.note_id, participant_id=v.participant_id,
-                       created_at=v.created_at) for v in votes],
+                       round_id=v.round_id, created_at=v.created_at) for v in votes],
     )
 
 
@@ -309,7 +341,9 @@ def _all_ids(doc: WaymarkDoc) -> dict[type[SQLModel], list[str]]:
         ids[Note].extend(n.id for n in m.notes)
         ids[Curve].extend(c.id for c in m.curves)
         ids[CurvePoint].extend(p.id for c in m.curves for p in c.points)
+        ids[VoteRound].extend(r.id for r in m.rounds)
         ids[Vote].extend(v.id for v in m.votes)
+    ids[ParkedNote].extend(p.id for p in doc.parking_lot)
     return ids
 
 
@@ -333,16 +367,19 @@ def _positions(keys: Iterable[Any]) -> list[int]:
     return out
 
 
-def import_session(db: Db, doc: dict[str, Any] | ValidatedDoc) -> Session:
+def import_session(db: Db, doc: dict[str, Any] | ValidatedDoc, *, as_copy: bool = False,
+                   title: str | None = None) -> Session:
     """Validate everything, then insert the session's rows in the caller's transaction.
 
     Ids are kept, so a session moved between laptops stays the same session.
     If any of its ids is already in this library (typically: the same session
     imported twice), it comes in as a copy with fresh ids for every row and
-    " (imported copy)" after its title, rather than overwriting or failing."""
+    " (imported copy)" after its title, rather than overwriting or failing.
+    `as_copy` asks for fresh ids regardless and `title` names the new session
+    (then without the suffix): that is how a session is duplicated."""
     vdoc = doc if isinstance(doc, WaymarkDoc) else validate(doc)
     ids = _all_ids(vdoc)
-    copy = _any_exists(db, ids)
+    copy = as_copy or _any_exists(db, ids)
     fresh: dict[str, str] = {}
 
     def rid(id_: str | None) -> str | None:
@@ -353,9 +390,14 @@ def import_session(db: Db, doc: dict[str, Any] | ValidatedDoc) -> Session:
         return fresh[id_]
 
     s = vdoc.session
-    title = s.title
-    if copy:
-        title = title[: MAX_NAME - len(COPY_SUFFIX)].rstrip() + COPY_SUFFIX
+    if title is not None:
+        title = title.strip()
+        if not title or len(title) > MAX_NAME:
+            raise WaymarkError(f"a session title must be 1 to {MAX_NAME} characters")
+    elif copy:
+        title = s.title[: MAX_NAME - len(COPY_SUFFIX)].rstrip() + COPY_SUFFIX
+    else:
+        title = s.title
     session_id = rid(s.id)
     rows: dict[type[SQLModel], list[dict[str, Any]]] = defaultdict(list)
     rows[Session].append(dict(
@@ -371,9 +413,13 @@ def import_session(db: Db, doc: dict[str, Any] | ValidatedDoc) -> Session:
             photo=base64.b64decode(pe.photo, validate=True) if pe.photo else None))
     for i, m in enumerate(vdoc.maps):
         _map_rows(m, i, session_id, rid, rows)
+    for i, pn in enumerate(vdoc.parking_lot):
+        rows[ParkedNote].append(dict(id=rid(pn.id), session_id=session_id, text=pn.text,
+                                     colour=pn.colour, tags=normalise_tags(pn.tags),
+                                     author=pn.author, position=i, created_at=pn.created_at))
     conn = db.connection()
     for model in (Session, Participant, Persona, JourneyMap, Stage, Lane, Note, Curve,
-                  CurvePoint, Vote):
+                  CurvePoint, VoteRound, Vote, ParkedNote):
         if rows[model]:
             conn.execute(insert(model.__table__), rows[model])  # type: ignore[attr-defined]
     session = db.get(Session, session_id)
@@ -414,9 +460,16 @@ def _map_rows(m: MapDoc, index: int, session_id: str | None,
             rows[CurvePoint].append(dict(id=rid(p.id), curve_id=curve_id,
                                          stage_id=rid(p.stage_id), position=pos,
                                          score=float(p.score), label=p.label))
+    for i, r in enumerate(m.rounds):
+        rows[VoteRound].append(dict(
+            id=rid(r.id), map_id=map_id, name=r.name,
+            votes_per_participant=r.votes_per_participant, cap_per_note=r.cap_per_note,
+            lane_ids=",".join(str(rid(x)) for x in r.lane_ids), hide_totals=r.hide_totals,
+            status=r.status, created_at=r.created_at, position=i))
     for v in m.votes:
         rows[Vote].append(dict(id=rid(v.id), note_id=rid(v.note_id),
-                               participant_id=rid(v.participant_id), created_at=v.created_at))
+                               participant_id=rid(v.participant_id), round_id=rid(v.round_id),
+                               created_at=v.created_at))
 
 
 def import_json_file(db: Db, path: str | os.PathLike[str]) -> Session:

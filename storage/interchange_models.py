@@ -1,4 +1,4 @@
-"""The Waymark session file, version 1, as pydantic models.
+"""The Waymark session file, version 2, as pydantic models.
 
 These models are the one description of the format: `validate` checks files
 with them, `export_session` writes their fields in their declared order, and
@@ -25,9 +25,10 @@ from journey.models import LaneKind, now_iso
 from journey.ops._common import MAX_NAME, MAX_TEXT
 from journey.ops.notes import PRIORITIES, STATUSES
 from journey.ops.structure import MAX_STAGE_WIDTH, MIN_STAGE_WIDTH
+from journey.ops.voting import ROUND_STATUSES
 
 FORMAT = "waymark"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 _TYPE_MESSAGES = {
@@ -167,8 +168,10 @@ Width = Annotated[
 Score = Annotated[float, Field(allow_inf_nan=False), _friendly("must be a finite number")]
 ScaleEnd = Annotated[int, Field(ge=-100, le=100), _friendly("must be an integer from -100 to 100")]
 Budget = Annotated[int, Field(ge=0, le=99), _friendly("must be an integer 0–99")]
+RoundVotes = Annotated[int, Field(ge=1, le=99), _friendly("must be an integer 1–99")]
 Priority = Literal[PRIORITIES]  # type: ignore[valid-type]
 Status = Literal[STATUSES]  # type: ignore[valid-type]
+RoundStatus = Literal[ROUND_STATUSES]  # type: ignore[valid-type]
 
 
 class _Part(BaseModel):
@@ -257,10 +260,36 @@ class CurveDoc(_Part):
     points: list[CurvePointDoc] = []
 
 
+class VoteRoundDoc(_Part):
+    """A dot-voting round on the map: its rules and whether its totals are shown (v2)."""
+
+    id: Id
+    name: Name
+    votes_per_participant: RoundVotes = 3
+    cap_per_note: RoundVotes | None = Field(
+        None, description="The most dots one participant may put on one note; null = no cap.")
+    lane_ids: list[Id] = Field([], description="The lanes whose notes can be voted; [] = all.")
+    hide_totals: bool = True
+    status: RoundStatus = "open"
+    created_at: Timestamp = Field(default_factory=now_iso)
+
+
 class VoteDoc(_Part):
     id: Id
     note_id: Id
     participant_id: Id | None = Field(None, description="null = a dot placed by the facilitator.")
+    round_id: Id | None = Field(None, description="The round the dot was cast in, or null (v2).")
+    created_at: Timestamp = Field(default_factory=now_iso)
+
+
+class ParkedNoteDoc(_Part):
+    """A note in the session's parking lot: captured, not yet placed on a map (v2)."""
+
+    id: Id
+    text: NoteText = ""
+    colour: Colour = "#F9E79F"
+    tags: list[Tag] = []
+    author: str = ""
     created_at: Timestamp = Field(default_factory=now_iso)
 
 
@@ -274,21 +303,23 @@ class MapDoc(_Part):
     lanes: list[LaneDoc] = []
     notes: list[NoteDoc] = []
     curves: list[CurveDoc] = []
+    rounds: list[VoteRoundDoc] = []
     votes: list[VoteDoc] = []
 
 
 class WaymarkDoc(_Part):
-    """One whole Waymark session (format version 1): what `export json` writes and
+    """One whole Waymark session (format version 2): what `export json` writes and
     `import` reads. Every id is unique within the file. See docs/FORMAT.md."""
 
     model_config = ConfigDict(title="Waymark session")
 
     format: Literal["waymark"]
-    version: Literal[1]
+    version: Literal[2]
     session: SessionDoc
     participants: list[ParticipantDoc] = []
     personas: list[PersonaDoc] = []
     maps: list[MapDoc] = []
+    parking_lot: list[ParkedNoteDoc] = []
 
 
 ValidatedDoc = WaymarkDoc
@@ -435,6 +466,17 @@ def check_references(doc: WaymarkDoc) -> None:
                 if not jmap.scale_min <= point.score <= jmap.scale_max:
                     raise _fail(f"{pp}.score", f"{point.score:g} is outside the map's scale "
                                 f"{jmap.scale_min}…{jmap.scale_max}")
+        rounds: set[str] = set()
+        for r, rnd in enumerate(jmap.rounds):
+            rp = f"{mp}.rounds[{r}]"
+            claim(rnd.id, rp)
+            rounds.add(rnd.id)
+            if rnd.cap_per_note is not None and rnd.cap_per_note > rnd.votes_per_participant:
+                raise _fail(f"{rp}.cap_per_note", "must not be more than votes_per_participant "
+                            f"({rnd.votes_per_participant}), got {rnd.cap_per_note}")
+            for i, lane_id in enumerate(rnd.lane_ids):
+                if lane_id not in lanes:
+                    raise _fail(f"{rp}.lane_ids[{i}]", f"no lane {short(lane_id)} in this map")
         for v, vote in enumerate(jmap.votes):
             vp = f"{mp}.votes[{v}]"
             claim(vote.id, vp)
@@ -443,3 +485,7 @@ def check_references(doc: WaymarkDoc) -> None:
             if vote.participant_id is not None and vote.participant_id not in participants:
                 raise _fail(f"{vp}.participant_id",
                             f"no participant {short(vote.participant_id)} in this file")
+            if vote.round_id is not None and vote.round_id not in rounds:
+                raise _fail(f"{vp}.round_id", f"no round {short(vote.round_id)} in this map")
+    for i, parked in enumerate(doc.parking_lot):
+        claim(parked.id, f"parking_lot[{i}]")

@@ -94,6 +94,16 @@ def build_rich_session(db):
     ops.add_curve_point(db, mine.id, st[1].id, 2.25, "rebound", index=0)
     for note, who in ((d, amira.id), (d, None), (a, None), (c, ben.id), (d, amira.id)):
         ops.vote(db, note.id, who)
+    r1 = ops.start_round(db, m.id, "Biggest pain", votes_per_participant=2, cap_per_note=1,
+                         lane_ids=[lanes[2].id, lanes[0].id])
+    ops.cast_vote(db, r1.id, d.id, ben.id)
+    ops.cast_vote(db, r1.id, a.id, ben.id)
+    ops.set_round_status(db, r1.id, "revealed")
+    r2 = ops.start_round(db, m.id, votes_per_participant=5, hide_totals=False)
+    ops.cast_vote(db, r2.id, c.id, amira.id)
+    ops.park_note(db, s.id, "Ask finance ☕\nabout fees", tags="follow-up, 財務",
+                  author="Zoë", colour="#AED6F1")
+    ops.park_note(db, s.id, "")
     m2 = ops.add_map(db, s.id, "Future state", template=DEFAULT_TEMPLATE)
     ops.set_map_scale(db, m2.id, 1, 5)
     return s
@@ -143,6 +153,79 @@ def test_rich_session_round_trip_is_byte_identical(library: Library, tmp_path: P
     assert doc["participants"][1]["colour"] == "#0072b2"  # kept as written
     assert doc["personas"][0]["photo"] and doc["personas"][1]["photo"] is None
     assert doc["maps"][1]["scale_min"] == 1
+    rounds = jmap["rounds"]
+    assert [(r["name"], r["votes_per_participant"], r["cap_per_note"], r["status"],
+             r["hide_totals"]) for r in rounds] == [
+        ("Biggest pain", 2, 1, "revealed", True), ("Round 2", 5, None, "open", False)]
+    assert rounds[0]["lane_ids"] == [jmap["lanes"][2]["id"], jmap["lanes"][0]["id"]]
+    in_rounds = [v["round_id"] for v in jmap["votes"] if v["round_id"]]
+    assert sorted(in_rounds) == sorted([rounds[0]["id"]] * 2 + [rounds[1]["id"]])
+    assert len(jmap["votes"]) == 8
+    assert [(p["text"], p["tags"], p["author"], p["colour"]) for p in doc["parking_lot"]] == [
+        ("Ask finance ☕\nabout fees", ["follow-up", "財務"], "Zoë", "#AED6F1"),
+        ("", [], "", "#F9E79F")]
+
+
+def test_rounds_and_parking_lot_survive_in_the_database(library: Library, tmp_path: Path) -> None:
+    """The imported rows are the real thing: results and the parking lot work on them."""
+    session = library.run(build_rich_session)
+    doc = library.read(export_session, session.id)
+    other = Library(tmp_path / "other.sqlite")
+    try:
+        other.run(import_session, doc)
+        rounds = doc["maps"][0]["rounds"]
+        results = other.read(ops.round_results, rounds[0]["id"])
+        assert [(text, n) for _, text, n in results["ranked"]] == [
+            ("Instagram ad ☕\nsecond line\n\nfourth", 1), ("Surprise fee 😡", 1)]
+        conn = sqlite3.connect(other.path)
+        parked = conn.execute("SELECT text, tags, position FROM parked_note "
+                              "ORDER BY position").fetchall()
+        lanes = conn.execute("SELECT lane_ids FROM vote_round ORDER BY position").fetchall()
+        conn.close()
+        assert parked == [("Ask finance ☕\nabout fees", "follow-up, 財務", 0), ("", "", 1)]
+        assert lanes == [(",".join(rounds[0]["lane_ids"]),), ("",)]
+    finally:
+        other.close()
+
+
+def test_version_1_file_still_imports(library: Library) -> None:
+    """A file written before rounds and the parking lot: upgraded, not refused."""
+    v1 = json.loads((ROOT / "tests" / "fixtures" / "session-v1.json").read_text("utf-8"))
+    assert v1["version"] == 1 and "parking_lot" not in v1
+    before = copy.deepcopy(v1)
+    validate(v1)
+    assert v1 == before  # upgrading never touches the caller's document
+    session = library.run(import_session, v1)
+    out = library.read(export_session, session.id)
+    assert out["version"] == 2 and out["parking_lot"] == []
+    assert all(m["rounds"] == [] for m in out["maps"])
+    assert [v["round_id"] for v in out["maps"][0]["votes"]] == [None] * len(v1["maps"][0]["votes"])
+    assert len(out["maps"][0]["votes"]) == 2
+    for key in ("session", "participants", "personas"):
+        assert out[key] == v1[key]
+    for mine, theirs in zip(out["maps"], v1["maps"], strict=True):
+        assert {k: v for k, v in mine.items() if k != "rounds"} == {
+            **theirs, "votes": [{**v, "round_id": None} for v in theirs["votes"]]}
+
+
+def test_duplicate_session_is_a_full_copy_with_fresh_ids(library: Library) -> None:
+    from storage.duplicate import duplicate_session
+
+    session = library.run(build_rich_session)
+    library.run(ops.trash_session, session.id)
+    copy_ = library.run(duplicate_session, session.id)
+    assert copy_.title == session.title + " (copy)" and copy_.deleted_at is None
+    named = library.run(duplicate_session, session.id, "  Second run  ")
+    assert named.title == "Second run"
+    a = library.read(export_session, session.id)
+    b = library.read(export_session, copy_.id)
+    assert not set(_ids(a)) & set(_ids(b))
+    assert b["session"]["created_at"] > a["session"]["created_at"]
+    strip = lambda d: _normalised_ids(dumps(_without_votes({**d, "session": {}})))  # noqa: E731
+    assert strip(a) == strip(b)  # the same content, ids apart
+    assert _votes(a) == _votes(b)
+    with pytest.raises(WaymarkError, match="session name cannot be empty"):
+        library.run(duplicate_session, session.id, "  ")
 
 
 def test_photo_bytes_survive(library: Library, tmp_path: Path) -> None:
@@ -341,7 +424,7 @@ MALFORMED: list[tuple[str, Any, str]] = [
      "is not a Waymark session file (the top level is an array"),
     ("missing_format", _del("format"), 'no "format": "waymark"'),
     ("wrong_format", _set("format", "trello"), '"format" is \'trello\', expected "waymark"'),
-    ("newer_version", _set("version", 2), "written by a newer Waymark (format version 2"),
+    ("newer_version", _set("version", 3), "written by a newer Waymark (format version 3"),
     ("bad_version", _set("version", "1"), "version: must be a positive integer"),
     ("missing_stage_name", _del("maps.0.stages.2.name"),
      "=maps[0].stages[2].name: field required"),
@@ -389,6 +472,22 @@ MALFORMED: list[tuple[str, Any, str]] = [
     ("huge_scale", _set("maps.0.scale_max", 10**30),
      "=maps[0].scale_max: must be an integer from -100 to 100 (got 1000000000000000000000000000000)"),
     ("null_list", _set("maps.0.stages", None), "=maps[0].stages: must be a list"),
+    ("unknown_round", _set("maps.0.votes.0.round_id", "ghost"),
+     "=maps[0].votes[0].round_id: no round 'ghost' in this map"),
+    ("round_bad_lane", _set("maps.0.rounds", [{"id": "r1", "name": "R", "lane_ids": ["nowhere"]}]),
+     "=maps[0].rounds[0].lane_ids[0]: no lane 'nowhere' in this map"),
+    ("round_cap_above_votes", _set("maps.0.rounds", [
+        {"id": "r1", "name": "R", "votes_per_participant": 2, "cap_per_note": 3}]),
+     "=maps[0].rounds[0].cap_per_note: must not be more than votes_per_participant (2), got 3"),
+    ("round_status", _set("maps.0.rounds", [{"id": "r1", "name": "R", "status": "paused"}]),
+     "maps[0].rounds[0].status: must be one of"),
+    ("round_zero_votes", _set("maps.0.rounds", [
+        {"id": "r1", "name": "R", "votes_per_participant": 0}]),
+     "=maps[0].rounds[0].votes_per_participant: must be an integer 1–99 (got 0)"),
+    ("parked_colour", _set("parking_lot", [{"id": "p1", "colour": "yellow"}]),
+     "=parking_lot[0].colour: must be a colour like #0072B2 (got 'yellow')"),
+    ("parked_duplicate_id", lambda d: _set("parking_lot", [{"id": d["session"]["id"]}])(d),
+     "parking_lot[0].id: duplicate id"),
 ]
 
 

@@ -18,8 +18,10 @@ from export.qt_paint import ensure_fonts
 from journey.demo import add_demo_session
 from journey.queries import list_sessions
 from storage import Library, LibraryError
+from storage.backups import make_backup
 
-from .main_window import SETTINGS_APP, SETTINGS_ORG, MainWindow
+from .main_window import SETTINGS_APP, SETTINGS_ORG, MainWindow, app_settings
+from .preferences import Preferences
 
 
 def make_application(argv: list[str] | None = None) -> QApplication:
@@ -54,6 +56,8 @@ def run_app(db_path: Path, argv: list[str] | None = None) -> int:
         QMessageBox.warning(None, "Waymark", message)
         return 1
     try:
+        # A rolling backup before the library is opened (and so before any migration).
+        backup = make_backup(db_path, Preferences.load(app_settings()).backups)
         try:
             library = Library(db_path)
         except LibraryError as exc:
@@ -64,6 +68,8 @@ def run_app(db_path: Path, argv: list[str] | None = None) -> int:
                 library.run(add_demo_session)  # first start: something real to look at
             window = MainWindow(library)
             window.show()
+            if backup.reason.startswith("cannot"):
+                window.statusBar().showMessage(f"No backup was made: {backup.reason}", 15000)
             return app.exec()
         finally:
             library.close()

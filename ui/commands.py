@@ -92,9 +92,10 @@ def add_notes(doc: MapDocument, specs: list[dict[str, Any]], text: str = "Add no
     return OpCommand(doc, text, redo, undo, cells), ids
 
 
-def edit_note(doc: MapDocument, note_id: str, text: str = "Edit note",
+def edit_note(doc: MapDocument, note_id: str, label: str = "Edit note",
               **fields: Any) -> OpCommand | None:
-    """A change of some fields; None when nothing would change."""
+    """A change of some fields (`text=` is the note's text; `label` names the
+    command); None when nothing would change."""
     note = doc.note(note_id)
     if note is None:
         return None
@@ -102,11 +103,11 @@ def edit_note(doc: MapDocument, note_id: str, text: str = "Edit note",
     if all(old[k] == v for k, v in fields.items()):
         return None
     cell = (note.stage_id, note.lane_id)
-    return OpCommand(doc, text, [call(ops.edit_note, note_id, **fields)],
+    return OpCommand(doc, label, [call(ops.edit_note, note_id, **fields)],
                      [call(ops.edit_note, note_id, **old)], [cell])
 
 
-def edit_notes(doc: MapDocument, note_ids: list[str], text: str, **fields: Any
+def edit_notes(doc: MapDocument, note_ids: list[str], label: str, **fields: Any
                ) -> OpCommand | None:
     redo, undo, cells = [], [], set()
     for note_id in note_ids:
@@ -119,7 +120,7 @@ def edit_notes(doc: MapDocument, note_ids: list[str], text: str, **fields: Any
         redo.append(call(ops.edit_note, note_id, **fields))
         undo.append(call(ops.edit_note, note_id, **old))
         cells.add((note.stage_id, note.lane_id))
-    return OpCommand(doc, text, redo, undo, cells) if redo else None
+    return OpCommand(doc, label, redo, undo, cells) if redo else None
 
 
 def move_notes(doc: MapDocument, moves: list[tuple[str, Cell, int | None]],
@@ -331,3 +332,162 @@ def set_map_scale(doc: MapDocument, scale: tuple[int, int]) -> OpCommand | None:
     undo += [call(ops.set_curve_point, pid, score=score) for pid, score in points]
     return OpCommand(doc, f"Scale {scale[0]}…{scale[1]}",
                      [call(ops.set_map_scale, doc.map_id, *scale)], undo)
+
+
+# -- dot voting (schema v3) ---------------------------------------------------------
+
+def start_round(doc: MapDocument, name: str = "", votes_per_participant: int = 3,
+                cap_per_note: int | None = None, lane_ids: list[str] | None = None,
+                hide_totals: bool = True) -> tuple[OpCommand, str]:
+    round_id = new_id()
+    return OpCommand(doc, f"Start voting round {name}".strip(),
+                     [call(ops.start_round, doc.map_id, name, votes_per_participant,
+                           cap_per_note, lane_ids, hide_totals, round_id=round_id)],
+                     [call(ops.delete_round, round_id)], cells=()), round_id
+
+
+def set_round_status(doc: MapDocument, round_id: str, status: str, old: str,
+                     text: str = "") -> OpCommand | None:
+    if status == old:
+        return None
+    return OpCommand(doc, text or f"Round {status}",
+                     [call(ops.set_round_status, round_id, status)],
+                     [call(ops.set_round_status, round_id, old)], cells=())
+
+
+def delete_round(doc: MapDocument, round_id: str, name: str = "round") -> DeleteRows:
+    return DeleteRows(doc, ops.delete_round, round_id, f"Delete voting {name}")
+
+
+def cast_votes(doc: MapDocument, round_id: str, note_ids: list[str], participant_id: str,
+               text: str = "Vote") -> OpCommand | None:
+    """One dot per note; the vote ids are fixed so redo recreates the same rows."""
+    redo, undo, cells = [], [], set()
+    for note_id in note_ids:
+        hit = doc.cell_of(note_id)
+        if hit is None:
+            continue
+        vote_id = new_id()
+        redo.append(call(ops.cast_vote, round_id, note_id, participant_id, vote_id=vote_id))
+        undo.insert(0, call(ops.delete_vote, vote_id))
+        cells.add(hit[0])
+    return OpCommand(doc, text, redo, undo, cells) if redo else None
+
+
+class RetractVote(Command):
+    """Take back a participant's latest dot on a note; undo puts that very row back."""
+
+    def __init__(self, doc: MapDocument, round_id: str, note_id: str, participant_id: str,
+                 text: str = "Take back vote") -> None:
+        super().__init__(text)
+        self.doc, self.args = doc, (round_id, note_id, participant_id)
+        hit = doc.cell_of(note_id)
+        self.cells = {hit[0]} if hit else set()
+        self.snapshot: list = []
+
+    def do(self) -> None:
+        self.snapshot = self.doc.run(ops.retract_vote, *self.args, cells=self.cells)
+
+    def undo_it(self) -> None:
+        self.doc.run(ops.restore, self.snapshot, cells=self.cells)
+
+
+# -- the parking lot (schema v3) -------------------------------------------------------
+
+class LibraryCommand(Command):
+    """Operations outside any map (the parking lot of a session with no map open):
+    run straight through the library, which tells the window and the docks."""
+
+    def __init__(self, library: Any, text: str, redo: list[Call], undo: list[Call]) -> None:
+        super().__init__(text)
+        self.library, self._redo, self._undo = library, redo, undo
+
+    def do(self) -> None:
+        self.library.run(ops.batch, self._redo)
+
+    def undo_it(self) -> None:
+        self.library.run(ops.batch, self._undo)
+
+
+def _session_op(doc: MapDocument | None, library: Any, text: str, redo: list[Call],
+                undo: list[Call]) -> Command:
+    if doc is None:
+        return LibraryCommand(library, text, redo, undo)
+    return OpCommand(doc, text, redo, undo, cells=())  # nothing on the map changes
+
+
+def park_note(doc: MapDocument | None, library: Any, session_id: str, text: str,
+              **fields: Any) -> tuple[Command, str]:
+    parked_id = new_id()
+    return _session_op(doc, library, "Park note",
+                       [call(ops.park_note, session_id, text, parked_id=parked_id, **fields)],
+                       [call(ops.delete_parked_note, parked_id)]), parked_id
+
+
+def edit_parked_note(doc: MapDocument | None, library: Any, parked_id: str,
+                     old: dict[str, Any], **fields: Any) -> Command | None:
+    old = {k: old[k] for k in fields}
+    if old == fields:
+        return None
+    return _session_op(doc, library, "Edit parked note",
+                       [call(ops.edit_parked_note, parked_id, **fields)],
+                       [call(ops.edit_parked_note, parked_id, **old)])
+
+
+class DeleteParkedNote(Command):
+    def __init__(self, doc: MapDocument | None, library: Any, parked_id: str) -> None:
+        super().__init__("Delete parked note")
+        self.doc, self.library, self.parked_id = doc, library, parked_id  # type: ignore[assignment]
+        self.snapshot: list = []
+
+    def _run(self, op: Callable[..., Any], *args: Any) -> Any:
+        if self.doc is None:
+            return self.library.run(op, *args)
+        return self.doc.run(op, *args, cells=())
+
+    def do(self) -> None:
+        self.snapshot = self._run(ops.delete_parked_note, self.parked_id)
+
+    def undo_it(self) -> None:
+        self._run(ops.restore, self.snapshot)
+
+
+class PlaceParkedNote(Command):
+    """A parked note onto a cell of the map (one step); undo parks it again."""
+
+    def __init__(self, doc: MapDocument, parked_id: str, cell: Cell, index: int | None = None
+                 ) -> None:
+        super().__init__("Place parked note")
+        self.doc, self.parked_id, self.cell, self.index = doc, parked_id, cell, index
+        self.note_id = new_id()
+        self.snapshot: list = []
+
+    def do(self) -> None:
+        _note, self.snapshot = self.doc.run(ops.place_parked_note, self.parked_id, *self.cell,
+                                            self.index, note_id=self.note_id,
+                                            cells=[self.cell])
+
+    def undo_it(self) -> None:
+        self.doc.run(ops.batch, [call(ops.delete_note, self.note_id),
+                                 call(ops.restore, self.snapshot)], cells=[self.cell])
+
+
+class ParkNotes(Command):
+    """Notes from the map back into the parking lot (with their votes); undo restores."""
+
+    def __init__(self, doc: MapDocument, note_ids: list[str]) -> None:
+        ids = [i for i in note_ids if doc.cell_of(i) is not None]
+        super().__init__("Park note" if len(ids) == 1 else f"Park {len(ids)} notes")
+        self.doc = doc
+        self.moves = [(note_id, new_id()) for note_id in ids]
+        self.cells = {doc.cell_of(i)[0] for i in ids}  # type: ignore[index]
+        self.snapshot: list = []
+
+    def do(self) -> None:
+        done = self.doc.run(ops.batch, [call(ops.park_existing_note, note_id, parked_id=pid)
+                                        for note_id, pid in self.moves], cells=self.cells)
+        self.snapshot = [row for _parked, snap in done for row in snap]
+
+    def undo_it(self) -> None:
+        undo = [call(ops.delete_parked_note, pid) for _n, pid in reversed(self.moves)]
+        self.doc.run(ops.batch, undo + [call(ops.restore, self.snapshot)], cells=self.cells)

@@ -14,20 +14,14 @@ import re
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QSettings, QStandardPaths, Qt, QTimer
+from PySide6.QtCore import QByteArray, QSettings, QStandardPaths, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent, QUndoStack
 from PySide6.QtWidgets import (
-    QApplication,
-    QComboBox,
     QDialog,
-    QDialogButtonBox,
     QDockWidget,
-    QFileDialog,
-    QFormLayout,
     QLabel,
     QMainWindow,
     QMessageBox,
-    QProgressDialog,
     QSizePolicy,
     QTabBar,
     QToolBar,
@@ -50,48 +44,17 @@ from .session_dialog import SessionDialog
 
 SETTINGS_ORG = "Waymark"
 SETTINGS_APP = "Waymark"
-POSTER_SIZES = ["A0", "A1", "A2", "A3", "A4", "Letter", "Tabloid"]
-ORIENTATIONS = [("Match the map", "auto"), ("Landscape", "landscape"), ("Portrait", "portrait")]
 
 
 def app_settings() -> QSettings:
     return QSettings(SETTINGS_ORG, SETTINGS_APP)
 
 
-class PosterDialog(QDialog):
-    """Paper size (a named size or a custom one such as "600x900mm") and orientation."""
-
-    def __init__(self, size: str = "A0", orientation: str = "auto", parent: Any = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle("Export poster PDF")
-        self.size_box = QComboBox(self)
-        self.size_box.setEditable(True)
-        self.size_box.addItems(POSTER_SIZES)
-        self.size_box.setCurrentText(size)
-        self.size_box.setToolTip("A named size, or a custom one such as 600x900mm or 24x36in")
-        self.orientation_box = QComboBox(self)
-        for label, value in ORIENTATIONS:
-            self.orientation_box.addItem(label, value)
-        index = self.orientation_box.findData(orientation)
-        self.orientation_box.setCurrentIndex(max(0, index))
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel, self)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Choose file…")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        form = QFormLayout()
-        form.addRow("Paper size:", self.size_box)
-        form.addRow("Orientation:", self.orientation_box)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(buttons)
-
-    def values(self) -> tuple[str, str]:
-        return self.size_box.currentText().strip() or "A0", self.orientation_box.currentData()
-
-
 class MainWindow(QMainWindow):
     """Shows the most recent session's first map (or the remembered one)."""
+
+    #: Emitted with the session's id whenever a session is opened (recent sessions).
+    sessionOpened = Signal(str)
 
     def __init__(self, library: Library, settings: QSettings | None = None,
                  parent: Any = None) -> None:
@@ -278,6 +241,7 @@ class MainWindow(QMainWindow):
         self.session_id = session.id
         self.settings.setValue("last_session", session.id)
         self.maps = self.library.read(maps_of, session.id)
+        self.sessionOpened.emit(session.id)
         if map_id is None:
             remembered = self.settings.value(f"maps/{session.id}")
             map_id = remembered if any(m.id == remembered for m in self.maps) else None
@@ -304,7 +268,8 @@ class MainWindow(QMainWindow):
         self.scene.clear_map()  # another map: nothing to keep
         doc = self.docs.get(map_id)
         if doc is None:
-            doc = MapDocument(self.library, map_id, parent=self)
+            doc = MapDocument(self.library, map_id, style=getattr(self, "map_style", None),
+                              parent=self)
             doc.changed.connect(lambda d=doc: self._doc_changed(d))
             self.docs[map_id] = doc
             self.doc = doc
@@ -386,71 +351,18 @@ class MainWindow(QMainWindow):
         if dialog.exec() == QDialog.DialogCode.Accepted and dialog.selected_id():
             self.open_session(dialog.selected_id())
 
-    def export_poster_dialog(self) -> None:
-        if self.layout is None:
-            self.show_error("There is no map to export")
-            return
-        size = str(self.settings.value("poster/size", "A0"))
-        orientation = str(self.settings.value("poster/orientation", "auto"))
-        options = PosterDialog(size, orientation, self)
-        if options.exec() != QDialog.DialogCode.Accepted:
-            return
-        size, orientation = options.values()
-        start = self._export_dir() / _safe_name(
-            f"{self.data.session.title} - {self.data.map.name} ({size}).pdf")
-        path, _ = QFileDialog.getSaveFileName(self, "Export poster PDF", str(start),
-                                              "PDF files (*.pdf)")
-        if not path:
-            return
-        if not path.lower().endswith(".pdf"):
-            path += ".pdf"
-        self.settings.setValue("poster/size", size)
-        self.settings.setValue("poster/orientation", orientation)
-        self.settings.setValue("poster/dir", str(Path(path).parent))
-        self.export_poster_to(Path(path), size, orientation, show_progress=True)
+    def export_poster_dialog(self, kind: str | None = None) -> None:
+        """The export dialog (poster PDF, PNG or tiles) with its live preview."""
+        from .export_dialog import open_export_dialog
+
+        open_export_dialog(self, kind if isinstance(kind, str) else "pdf")
 
     def export_poster_to(self, path: Path, size: str = "A0", orientation: str = "auto",
                          show_progress: bool = False) -> Any:
-        """Write the current map as a poster PDF; returns the result, None on failure.
+        """Write the current map as a poster PDF; returns the result, None on failure."""
+        from .export_dialog import export_poster_to
 
-        Errors are the user's (a bad size, an unwritable folder): one line in a
-        message box, never a traceback."""
-        from export.poster_pdf import ExportCancelled, export_poster_pdf
-
-        if self.layout is None or self.data is None:
-            self.show_error("There is no map to export")
-            return None
-        progress = None
-        if show_progress:
-            progress = QProgressDialog("Writing the poster…", "Cancel", 0, 100, self)
-            progress.setWindowModality(Qt.WindowModality.WindowModal)
-            progress.setMinimumDuration(400)
-
-        def report(fraction: float) -> bool:
-            if progress is None:
-                return True
-            progress.setValue(round(fraction * 100))
-            QApplication.processEvents()
-            return not progress.wasCanceled()
-
-        try:
-            result = export_poster_pdf(self.layout, self.data, path, size=size,
-                                       orientation=orientation, progress=report)
-        except ExportCancelled:
-            self.statusBar().showMessage("Poster export cancelled", 5000)
-            return None
-        except WaymarkError as exc:
-            self.show_error(str(exc))
-            return None
-        finally:
-            if progress is not None:
-                progress.close()
-        note = ""
-        if getattr(result, "cut_notes", None):
-            note = f"; {_plural(len(result.cut_notes), 'note')} cut short"
-        page = getattr(result, "page_name", size)
-        self.statusBar().showMessage(f"Poster saved: {path} ({page}){note}", 10000)
-        return result
+        return export_poster_to(self, path, size, orientation, show_progress)
 
     def show_error(self, message: str) -> None:
         """One line to the user, in a window-modal box that does not block the caller."""
@@ -511,6 +423,10 @@ class MainWindow(QMainWindow):
             self._unsubscribe()
             self._unsubscribe = None
         super().closeEvent(event)
+        if event.isAccepted():
+            # The window is going away: its scene must not wake the tools that
+            # listen to it (selection, find, voting) while Qt tears it down.
+            self.scene.blockSignals(True)
 
 
 def _plural(n: int, word: str) -> str:

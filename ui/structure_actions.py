@@ -1,9 +1,561 @@
-"""Placeholder: filled in by the work on this part of the window."""
+"""Stages, lanes and emotion curves: the Map menu, context menus, the mouse and keys.
+
+`StructureEditor` turns gestures on headers and curve points into commands
+(`ui.commands`, always through `window.push`); the canvas modules do the live
+part of each gesture and write nothing:
+
+- double-click a header (or F2/Enter on a selected one) → `InlineEditor`,
+  Enter commits one rename;
+- drag a header → `HeaderDrag`, one move on release; drag a stage's right
+  edge → `ColumnResize`, one width change on release;
+- drag a curve point → `CurveDrag` (snapped), one score change on release;
+  double-click the emotion lane adds a point for the active curve;
+- the chevron on a lane header folds the lane.
+
+Mouse events come first to this editor through `MapScene.input_handlers`; it
+takes only presses on its own targets. Keys arrive through an event filter on
+the view, which claims a key (ShortcutOverride) only while a header or a curve
+point is selected, so the same keys serve the notes otherwise. The Map menu
+and the context menus are built by `ui.structure_menus`.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
+from PySide6.QtCore import QEvent, QObject, QPointF, QRectF, Qt
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QApplication, QMessageBox
+from shiboken6 import isValid
 
-def install(window: Any) -> None:
-    """Add this part's actions, menus, docks and event hooks to the main window."""
+from canvas.column_resize import ColumnResize, edge_tolerance, stage_edge_at
+from canvas.curve_drag import CurveDrag
+from canvas.curve_item import CurveItem, CurvePointItem
+from canvas.header_drag import HeaderDrag
+from canvas.header_edit import InlineEditor
+from canvas.header_items import LaneHeaderItem, StageHeaderItem, chevron_rect
+from canvas.legend_item import LegendItem
+from canvas.note_item import NoteItem
+from journey.layout import ScaleShape
+from journey.models import LaneKind
+from journey.ops.structure import MAX_STAGE_WIDTH, MIN_STAGE_WIDTH
+
+from . import commands as cmd
+from .curve_actions import CurveEditing
+from .structure_menus import StructureMenus
+
+Mods = Qt.KeyboardModifier
+CTRL_SHIFT = Mods.ControlModifier | Mods.ShiftModifier
+
+
+class _Pending:
+    """A press on a header that becomes a drag once the pointer has moved far enough."""
+
+    def __init__(self, item: Any, kind: str, item_id: str, press: QPointF, screen: QPointF):
+        self.item, self.kind, self.item_id = item, kind, item_id
+        self.press, self.screen = press, screen
+
+
+class StructureEditor(CurveEditing, QObject):
+    """Edits a map's stages, lanes and curves on the window's canvas."""
+
+    def __init__(self, window: Any) -> None:
+        super().__init__(window)
+        self.window = window
+        self.scene = window.scene
+        self.view = window.view
+        self.editor = InlineEditor(self.scene)
+        self.editor.committed.connect(self._named)
+        self.gesture: Any = None  # _Pending | HeaderDrag | ColumnResize | CurveDrag
+        self._curve_id: str | None = None  # the curve new points go to
+        self.confirm_box: QMessageBox | None = None
+        self.menus = StructureMenus(self)
+        self.scene.input_handlers.insert(0, self)
+        self.scene.layoutApplied.connect(self._layout_applied)
+        self.scene.selectionChanged.connect(self._selection_changed)
+        self.view.installEventFilter(self)
+        self.view.viewport().installEventFilter(self)
+
+    # -- the document ------------------------------------------------------------
+    @property
+    def doc(self) -> Any:
+        return self.window.doc
+
+    def push(self, command: Any) -> bool:
+        return bool(command) and self.window.push(command)
+
+    def status(self, text: str) -> None:
+        self.window.statusBar().showMessage(text, 6000)
+
+    def scale(self) -> ScaleShape | None:
+        layout = self.scene.layout
+        return layout.scales[0] if layout is not None and layout.scales else None
+
+    # -- what is selected, what is current ------------------------------------------
+    def _selected(self, cls: type) -> list[Any]:
+        return [i for i in self.scene.selectedItems() if isinstance(i, cls)]
+
+    def selected_stage(self) -> str | None:
+        items = self._selected(StageHeaderItem)
+        return items[0].header.id if items else None
+
+    def selected_lane(self) -> str | None:
+        items = self._selected(LaneHeaderItem)
+        return items[0].header.id if items else None
+
+    def selected_points(self) -> list[str]:
+        return [i.point.id for i in self._selected(CurvePointItem)]
+
+    def _note_cell(self) -> tuple[str, str] | None:
+        layout = self.scene.layout
+        for note_id in self.scene.selected_note_ids():
+            box = layout.note_by_id.get(note_id) if layout else None
+            if box:
+                return box.stage_id, box.lane_id
+        cell = getattr(getattr(self.window, "note_actions", None), "current_cell", None)
+        return tuple(cell) if cell else None  # type: ignore[return-value]
+
+    def current_stage(self) -> str | None:
+        """The selected stage header, else the stage of the selected point or note."""
+        if self.selected_stage():
+            return self.selected_stage()
+        points = self._selected(CurvePointItem)
+        if points:
+            return points[0].point.stage_id
+        cell = self._note_cell()
+        return cell[0] if cell else None
+
+    def current_lane(self) -> str | None:
+        if self.selected_lane():
+            return self.selected_lane()
+        scale = self.scale()
+        if self._selected(CurvePointItem) and scale:
+            return scale.lane_id
+        cell = self._note_cell()
+        return cell[1] if cell else None
+
+    def select(self, item: Any, toggle: bool = False) -> None:
+        if toggle:
+            item.setSelected(not item.isSelected())
+        else:
+            self.scene.clearSelection()
+            item.setSelected(True)
+        self.view.setFocus(Qt.FocusReason.MouseFocusReason)
+        self.view.ensureVisible(item.sceneBoundingRect(), 20, 20)
+
+    def _selection_changed(self) -> None:
+        # A header or point is selected on its own: notes win a mixed selection.
+        if not isValid(self.scene):  # the window is closing
+            return
+        if self.scene.selected_note_ids():
+            for item in self.scene.selectedItems():
+                if isinstance(item, (StageHeaderItem, LaneHeaderItem, CurvePointItem)):
+                    item.setSelected(False)
+        points = self._selected(CurvePointItem)
+        if points and points[0].curve_id:
+            self._curve_id = points[0].curve_id
+
+    # -- mouse (MapScene.input_handlers) ------------------------------------------------
+    def _target(self, pos: QPointF) -> Any:
+        """The topmost item of this editor's kinds under `pos`, or None (a note, nothing)."""
+        for item in self.scene.items(pos):
+            if isinstance(item, (CurvePointItem, StageHeaderItem, LaneHeaderItem, LegendItem)):
+                return item
+            if isinstance(item, NoteItem) or item is self.editor.proxy:
+                return None
+        return None
+
+    def _in_scale(self, pos: QPointF) -> bool:
+        scale = self.scale()
+        if scale is None:
+            return False
+        a = scale.area
+        return QRectF(a.x, a.y - 12, a.w, a.h + 24).contains(pos) and not any(
+            isinstance(i, NoteItem) for i in self.scene.items(pos))
+
+    def mouse_press(self, event: Any) -> bool:
+        if self.doc is None or self.scene.layout is None:
+            return False
+        pos = event.scenePos()
+        if self.editor.is_open and not (self.editor.proxy and
+                                        self.editor.proxy.sceneBoundingRect().contains(pos)):
+            self.editor.commit()
+        if event.button() != Qt.MouseButton.LeftButton:
+            return False
+        self._cancel_gesture()
+        layout = self.scene.layout
+        tol = edge_tolerance(self.view.zoom)
+        edge = stage_edge_at(layout, pos, tol)
+        if edge is not None:
+            header = next(h for h in layout.stages if h.id == edge)
+            self.gesture = ColumnResize(self.scene, layout, header, pos.x())
+            return self._took(event)
+        item = self._target(pos)
+        toggle = bool(event.modifiers() & Mods.ControlModifier)
+        if isinstance(item, CurvePointItem):
+            self.select(item, toggle)
+            curve = item.parentItem()
+            if not toggle and isinstance(curve, CurveItem) and self.scale() is not None:
+                self.gesture = CurveDrag(curve, item.point.id, self.scale(), pos.y())
+            return self._took(event)
+        if isinstance(item, LegendItem):
+            self.set_current_curve(item.curve_id)
+            item = self.scene.lanes.get(self.scale().lane_id) if self.scale() else None
+        if isinstance(item, LaneHeaderItem):
+            if chevron_rect(item.header).adjusted(-3, -3, 3, 3).contains(pos):
+                self.toggle_collapsed(item.header.id)
+                return self._took(event)
+            self.select(item, toggle)
+            self.gesture = _Pending(item, "lane", item.header.id, pos, event.screenPos())
+            return self._took(event)
+        if isinstance(item, StageHeaderItem):
+            self.select(item, toggle)
+            self.gesture = _Pending(item, "stage", item.header.id, pos, event.screenPos())
+            return self._took(event)
+        return False
+
+    @staticmethod
+    def _took(event: Any) -> bool:
+        event.accept()
+        return True
+
+    def mouse_move(self, event: Any) -> bool:
+        g = self.gesture
+        if g is None:
+            return False
+        if not event.buttons() & Qt.MouseButton.LeftButton:
+            self._cancel_gesture()
+            return False
+        pos = event.scenePos()
+        if isinstance(g, _Pending):
+            moved = event.screenPos() - g.screen
+            if moved.manhattanLength() < QApplication.startDragDistance():
+                return self._took(event)
+            g = self.gesture = HeaderDrag(self.scene, self.scene.layout, g.item, g.kind,
+                                          g.item_id, g.press)
+        if isinstance(g, HeaderDrag):
+            g.move(pos)
+        elif isinstance(g, ColumnResize):
+            g.move(pos.x())
+        elif isinstance(g, CurveDrag):
+            score = g.move(pos.y())
+            self.view.viewport().setToolTip(f"{score:+g}")
+        return self._took(event)
+
+    def mouse_release(self, event: Any) -> bool:
+        g, self.gesture = self.gesture, None
+        if g is None:
+            return False
+        if isinstance(g, HeaderDrag):
+            index = g.finish()
+            if index is not None:
+                build = cmd.move_stage if g.kind == "stage" else cmd.move_lane
+                self.push(build(self.doc, g.item_id, index))
+        elif isinstance(g, ColumnResize):
+            width = g.finish()
+            if width is not None:
+                self.push(cmd.set_stage_width(self.doc, g.stage_id, width))
+        elif isinstance(g, CurveDrag):
+            score = g.finish()
+            if score is not None:
+                self.push(cmd.set_curve_point(self.doc, g.point_id, score=score))
+        return self._took(event)
+
+    def mouse_double_click(self, event: Any) -> bool:
+        if self.doc is None or event.button() != Qt.MouseButton.LeftButton:
+            return False
+        self._cancel_gesture()
+        pos = event.scenePos()
+        item = self._target(pos)
+        if isinstance(item, CurvePointItem):
+            self.select(item)
+            self.edit_label(item.point.id)
+            return self._took(event)
+        edge = stage_edge_at(self.scene.layout, pos, edge_tolerance(self.view.zoom))
+        if edge is not None:  # double-click a column's edge: back to the default width
+            self.push(cmd.set_stage_width(self.doc, edge, None))
+            return self._took(event)
+        if isinstance(item, (StageHeaderItem, LaneHeaderItem)):
+            self.select(item)
+            self.rename(item.header.id)
+            return self._took(event)
+        if item is None and self._in_scale(pos):
+            self.add_point_at(pos)
+            return self._took(event)
+        return False
+
+    def context_menu(self, event: Any) -> bool:
+        if self.doc is None:
+            return False
+        pos = event.scenePos()
+        item = self._target(pos)
+        menu = None
+        if isinstance(item, CurvePointItem):
+            self.select(item)
+            menu = self.menus.point_menu(item.point.id)
+        elif isinstance(item, StageHeaderItem):
+            self.select(item)
+            menu = self.menus.stage_menu(item.header.id)
+        elif isinstance(item, (LaneHeaderItem, LegendItem)):
+            lane = item if isinstance(item, LaneHeaderItem) else \
+                self.scene.lanes.get(self.scale().lane_id)  # type: ignore[union-attr]
+            self.select(lane)
+            menu = self.menus.lane_menu(lane.header.id)
+        elif item is None and self._in_scale(pos):
+            menu = self.menus.curve_area_menu(pos)
+        if menu is None:
+            return False
+        menu.popup(event.screenPos())
+        return self._took(event)
+
+    def _cancel_gesture(self) -> None:
+        g, self.gesture = self.gesture, None
+        if g is not None and not isinstance(g, _Pending):
+            g.cancel()
+
+    def _layout_applied(self) -> None:
+        # Something was committed while a gesture was live (another map, an undo):
+        # the gesture's geometry is stale, drop it.
+        if self.gesture is not None:
+            self._cancel_gesture()
+        if self.editor.is_open:
+            kind, target = self.editor.kind, self.editor.target
+            alive = (target in self.scene.stages if kind == "stage" else
+                     target in self.scene.lanes if kind == "lane" else
+                     any(target in c.points for c in self.scene.curves.values()))
+            if not alive:  # undone or deleted elsewhere while being named
+                self.editor.cancel()
+
+    # -- keys (event filter on the view) -----------------------------------------------
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+        kind = event.type()
+        if kind in (QEvent.Type.ShortcutOverride, QEvent.Type.KeyPress) and \
+                isinstance(event, QKeyEvent):
+            action = self._key_action(event)
+            if action is None:
+                return False
+            event.accept()
+            if kind == QEvent.Type.KeyPress:
+                action()
+            return True
+        return False
+
+    def _key_action(self, event: QKeyEvent) -> Any:
+        """What a key does in the current selection, or None when it is not ours."""
+        if self.editor.is_open or self.doc is None:
+            return None
+        key = event.key()
+        mods = event.modifiers() & (CTRL_SHIFT | Mods.AltModifier | Mods.MetaModifier)
+        plain = mods == Mods.NoModifier
+        if key == Qt.Key.Key_Escape and self.gesture is not None:
+            return self._cancel_gesture
+        if self.scene.selected_note_ids() or not (
+                self.selected_stage() or self.selected_lane() or self.selected_points()):
+            if mods == CTRL_SHIFT and key == Qt.Key.Key_Up:
+                return self.select_stage_header
+            if mods == CTRL_SHIFT and key == Qt.Key.Key_Left:
+                return self.select_lane_header
+            return None
+        if plain and key == Qt.Key.Key_Escape:
+            return self.scene.clearSelection
+        rename = plain and key in (Qt.Key.Key_F2, Qt.Key.Key_Return, Qt.Key.Key_Enter)
+        delete = plain and key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace)
+        points = self.selected_points()
+        if points:
+            if rename:
+                return lambda: self.edit_label(points[0])
+            if delete:
+                return self.delete_selected
+            if plain and key in (Qt.Key.Key_Up, Qt.Key.Key_Down):
+                return lambda: self.nudge_point(points[0], 1 if key == Qt.Key.Key_Up else -1)
+            if plain and key in (Qt.Key.Key_Left, Qt.Key.Key_Right):
+                return lambda: self.step_point(points[0], -1 if key == Qt.Key.Key_Left else 1)
+            return None
+        stage, lane = self.selected_stage(), self.selected_lane()
+        if rename:
+            return self.rename_selected
+        if delete:
+            return self.delete_selected
+        axis = {Qt.Key.Key_Left: -1, Qt.Key.Key_Right: 1} if stage else \
+            {Qt.Key.Key_Up: -1, Qt.Key.Key_Down: 1}
+        if key in axis and plain:
+            return lambda: self.step_header(axis[key])
+        if key in axis and mods == CTRL_SHIFT:
+            return lambda: self.move_selected(axis[key])
+        if stage and mods == CTRL_SHIFT and key == Qt.Key.Key_Up:
+            return lambda: None  # already on the stage header
+        if lane and mods == CTRL_SHIFT and key == Qt.Key.Key_Left:
+            return lambda: None
+        return None
+
+    # -- operations on stages and lanes -------------------------------------------------
+    def _stage(self, stage_id: str) -> Any:
+        return next((s for s in self.doc.data.stages if s.id == stage_id), None)
+
+    def _lane(self, lane_id: str) -> Any:
+        return next((ln for ln in self.doc.data.lanes if ln.id == lane_id), None)
+
+    def notes_in(self, stage_id: str | None = None, lane_id: str | None = None) -> int:
+        return sum(len(notes) for (s, ln), notes in self.doc.data.notes.items()
+                   if (stage_id is None or s == stage_id) and (lane_id is None or ln == lane_id))
+
+    def add_stage(self, index: int | None = None) -> str | None:
+        """A new stage after the current one (or at the end), its name open for typing."""
+        if self.doc is None:
+            return None
+        if index is None:
+            current = self._stage(self.current_stage() or "")
+            index = current.position + 1 if current else None
+        command, stage_id = cmd.add_stage(self.doc, "New stage", index)
+        if not self.push(command):
+            return None
+        item = self.scene.stages.get(stage_id)
+        if item is not None:
+            self.select(item)
+            self.rename(stage_id)
+        return stage_id
+
+    def add_lane(self, kind: str = LaneKind.CUSTOM, index: int | None = None) -> str | None:
+        if self.doc is None:
+            return None
+        if index is None:
+            current = self._lane(self.current_lane() or "")
+            index = current.position + 1 if current else None
+        command, lane_id = cmd.add_lane(self.doc, LaneKind(kind).label, kind, index)
+        if not self.push(command):
+            return None
+        item = self.scene.lanes.get(lane_id)
+        if item is not None:
+            self.select(item)
+            self.rename(lane_id)
+        return lane_id
+
+    def rename(self, row_id: str) -> None:
+        """Open the in-place editor on a stage or lane header."""
+        layout, style = self.scene.layout, self.doc.style
+        if row_id in self.scene.stages:
+            r = next(h for h in layout.stages if h.id == row_id).rect
+            self.view.ensureVisible(QRectF(r.x, r.y, r.w, r.h), 20, 20)
+            self.editor.open("stage", row_id, QRectF(r.x + 9, r.y + 6, r.w - 18, r.h - 12),
+                             self._stage(row_id).name, style.header_size, bold=True,
+                             align=Qt.AlignmentFlag.AlignHCenter)
+        elif row_id in self.scene.lanes:
+            r = next(h for h in layout.lanes if h.id == row_id).rect
+            self.view.ensureVisible(QRectF(r.x, r.y, r.w, r.h), 20, 20)
+            self.editor.open("lane", row_id, QRectF(r.x + 6, r.y + 3, r.w - 12, 24),
+                             self._lane(row_id).name, style.lane_header_size, bold=True)
+
+    def rename_selected(self) -> None:
+        row = self.selected_stage() or self.selected_lane()
+        if row:
+            self.rename(row)
+        elif self.selected_points():
+            self.edit_label(self.selected_points()[0])
+
+    def _named(self, kind: str, target: str, text: str) -> None:
+        """The in-place editor committed: one rename (or label) command, if anything changed."""
+        if self.doc is None:
+            return
+        text = text.strip()
+        if kind == "point":
+            if any(p.id == target for cd in self.doc.data.curves for p in cd.points):
+                self.push(cmd.set_curve_point(self.doc, target, label=text))
+            return
+        if not text:
+            return
+        if kind == "stage" and self._stage(target):
+            self.push(cmd.rename_stage(self.doc, target, text))
+        elif kind == "lane" and self._lane(target):
+            self.push(cmd.rename_lane(self.doc, target, text))
+
+    def delete_selected(self) -> None:
+        points = self.selected_points()
+        if points:
+            for point_id in points:
+                self.push(cmd.delete_curve_point(self.doc, point_id))
+        elif self.selected_stage():
+            self.delete_stage(self.selected_stage())  # type: ignore[arg-type]
+        elif self.selected_lane():
+            self.delete_lane(self.selected_lane())  # type: ignore[arg-type]
+
+    def delete_stage(self, stage_id: str) -> None:
+        stage = self._stage(stage_id)
+        if stage is not None:
+            self._confirm_delete(f"stage “{stage.name}”", self.notes_in(stage_id=stage_id),
+                                 lambda: self.push(cmd.delete_stage(self.doc, stage_id)))
+
+    def delete_lane(self, lane_id: str) -> None:
+        lane = self._lane(lane_id)
+        if lane is not None:
+            self._confirm_delete(f"lane “{lane.name}”", self.notes_in(lane_id=lane_id),
+                                 lambda: self.push(cmd.delete_lane(self.doc, lane_id)))
+
+    def _confirm_delete(self, what: str, n_notes: int, do: Any) -> None:
+        """Deleting notes asks first (window-modal, not blocking); undo brings all back."""
+        if n_notes == 0:
+            do()
+            return
+        notes = f"{n_notes} note" + ("" if n_notes == 1 else "s")
+        box = QMessageBox(QMessageBox.Icon.Question, "Delete",
+                          f"Delete the {what} and its {notes}?",
+                          QMessageBox.StandardButton.Cancel, self.window)
+        box.setInformativeText("Edit ▸ Undo brings them back.")
+        ok = box.addButton("Delete", QMessageBox.ButtonRole.DestructiveRole)
+        box.setDefaultButton(ok)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.setWindowModality(Qt.WindowModality.WindowModal)
+        box.buttonClicked.connect(lambda b: do() if b is ok else None)
+        self.confirm_box = box
+        box.open()
+
+    def move_selected(self, step: int) -> None:
+        stage, lane = self.selected_stage(), self.selected_lane()
+        if stage:
+            self.push(cmd.move_stage(self.doc, stage, self._stage(stage).position + step))
+        elif lane:
+            self.push(cmd.move_lane(self.doc, lane, self._lane(lane).position + step))
+
+    def step_header(self, step: int) -> None:
+        """Select the neighbouring stage (or lane) header."""
+        stage, lane = self.selected_stage(), self.selected_lane()
+        rows = self.doc.data.stages if stage else self.doc.data.lanes
+        table = self.scene.stages if stage else self.scene.lanes
+        ids = [r.id for r in rows]
+        index = ids.index(stage or lane) + step
+        if 0 <= index < len(ids):
+            self.select(table[ids[index]])
+
+    def select_stage_header(self) -> None:
+        stage = self.current_stage() or (self.doc.data.stages[0].id
+                                         if self.doc and self.doc.data.stages else None)
+        if stage in self.scene.stages:
+            self.select(self.scene.stages[stage])
+
+    def select_lane_header(self) -> None:
+        lane = self.current_lane() or (self.doc.data.lanes[0].id
+                                       if self.doc and self.doc.data.lanes else None)
+        if lane in self.scene.lanes:
+            self.select(self.scene.lanes[lane])
+
+    def set_lane_kind(self, lane_id: str, kind: str) -> None:
+        self.push(cmd.set_lane_kind(self.doc, lane_id, kind))
+
+    def toggle_collapsed(self, lane_id: str | None = None) -> None:
+        lane = self._lane(lane_id or self.current_lane() or "") if self.doc else None
+        if lane is not None:
+            self.push(cmd.set_lane_collapsed(self.doc, lane.id, not lane.collapsed))
+
+    def resize_stage(self, delta: float, stage_id: str | None = None) -> None:
+        stage = self._stage(stage_id or self.current_stage() or "") if self.doc else None
+        if stage is None:
+            return
+        width = (stage.width or self.doc.style.stage_w) + delta
+        width = min(MAX_STAGE_WIDTH, max(MIN_STAGE_WIDTH, width))
+        self.push(cmd.set_stage_width(self.doc, stage.id, width))
+
+
+def install(window: Any) -> StructureEditor:
+    """Add the Map menu, the header and curve gestures and their keys to the window."""
+    editor = StructureEditor(window)
+    window.structure = editor
+    return editor

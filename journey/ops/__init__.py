@@ -23,8 +23,11 @@ from .people import (
     add_participant,
     add_persona,
     delete_participant,
+    delete_persona,
     edit_participant,
     edit_persona,
+    participant_votes,
+    reassign_votes,
 )
 from .restore import restore
 from .sessions import (
@@ -33,9 +36,12 @@ from .sessions import (
     delete_map,
     duplicate_map,
     find_template,
+    map_snapshot,
+    move_map,
     purge_session,
     rename_map,
     restore_session,
+    set_map_persona,
     trash_session,
     update_session,
 )
@@ -53,6 +59,13 @@ from .structure import (
     set_lane_kind,
     set_stage_description,
     set_stage_width,
+)
+from .templates import (
+    add_map_from_template,
+    delete_template,
+    list_templates,
+    save_map_as_template,
+    start_session,
 )
 from .votes import unvote, vote, votes_used
 from .voting import (
@@ -80,6 +93,9 @@ __all__ = [
     "round_votes_used", "set_round_status", "start_round",
     "delete_parked_note", "edit_parked_note", "park_existing_note", "park_note",
     "place_parked_note",
+    "delete_persona", "map_snapshot", "move_map", "set_map_persona",
+    "delete_template", "list_templates", "save_map_as_template", "start_session",
+    "add_map_from_template", "participant_votes", "reassign_votes",
 ]
 
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from sqlmodel import Session as Db
+from sqlmodel import col, select
 
 from ..errors import InvalidEdit
-from ..models import Participant, Persona, Session
+from ..models import Curve, CurvePoint, JourneyMap, Participant, Persona, Session, Vote
 from ..palette import STRONG_COLOURS
 from ._common import clean_name, get, ordered, place, renumber, snapshot
 
@@ -75,3 +76,50 @@ def edit_persona(db: Db, persona_id: str, **fields: Any) -> dict[str, Any]:
         setattr(persona, k, v)
     db.add(persona)
     return old
+
+
+def delete_persona(db: Db, persona_id: str) -> tuple[list[tuple[str, dict[str, Any]]], list[str]]:
+    """Delete a persona and its emotion curves; maps made for it become nobody's.
+
+    Returns (snapshot for `restore`, ids of the maps that were the persona's),
+    so undo can restore the rows and give those maps back their persona."""
+    persona = get(db, Persona, persona_id)
+    snap = [snapshot(persona)]
+    maps = []
+    for jmap in db.exec(select(JourneyMap).where(JourneyMap.persona_id == persona_id)):
+        jmap.persona_id = None  # said here, not left to SQLite, so the session agrees
+        db.add(jmap)
+        maps.append(jmap.id)
+    curves = list(db.exec(select(Curve).where(Curve.persona_id == persona_id)))
+    if curves:
+        points = list(db.exec(select(CurvePoint).where(
+            col(CurvePoint.curve_id).in_([c.id for c in curves]))))
+        snap.extend(snapshot(r) for r in curves + points)  # type: ignore[operator]
+        for point in points:
+            db.delete(point)
+        db.flush()
+        for curve in curves:
+            db.delete(curve)
+        db.flush()
+        for map_id in {c.map_id for c in curves}:
+            renumber(ordered(db, Curve, map_id=map_id))
+    db.delete(persona)
+    db.flush()
+    renumber(ordered(db, Persona, session_id=persona.session_id))
+    return snap, maps
+
+
+def participant_votes(db: Db, participant_id: str) -> list[str]:
+    """Ids of the dots a participant cast (their dots stay, unnamed, if they are deleted)."""
+    return list(db.exec(select(Vote.id).where(Vote.participant_id == participant_id)))
+
+
+def reassign_votes(db: Db, vote_ids: list[str], participant_id: str | None) -> None:
+    """Give dots (back) to a participant: undo of deleting someone who had voted."""
+    if participant_id is not None:
+        get(db, Participant, participant_id)
+    for vote_id in vote_ids:
+        vote = db.get(Vote, vote_id)
+        if vote is not None:
+            vote.participant_id = participant_id
+            db.add(vote)

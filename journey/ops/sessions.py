@@ -7,7 +7,7 @@ from datetime import date as _date
 from typing import Any
 
 from sqlmodel import Session as Db
-from sqlmodel import select
+from sqlmodel import col, select
 
 from ..errors import InvalidEdit, NotFound
 from ..models import (
@@ -17,9 +17,12 @@ from ..models import (
     Lane,
     LaneKind,
     Note,
+    Persona,
     Session,
     Stage,
     Template,
+    Vote,
+    VoteRound,
     new_id,
     now_iso,
 )
@@ -101,11 +104,47 @@ def rename_map(db: Db, map_id: str, name: str) -> str:
     return old
 
 
-def delete_map(db: Db, map_id: str) -> None:
+def map_snapshot(db: Db, map_id: str) -> list[tuple[str, dict[str, Any]]]:
+    """Every row of a map (stages, lanes, notes, curves, rounds, votes) for `ops.restore`."""
     jmap = get(db, JourneyMap, map_id)
+    snap = [snapshot(jmap)]
+    for model in (Stage, Lane, Note, Curve, VoteRound):
+        snap.extend(snapshot(r) for r in db.exec(select(model).where(model.map_id == map_id)))
+    curve_ids = [data["id"] for table, data in snap if table == "curve"]
+    if curve_ids:
+        snap.extend(snapshot(p) for p in db.exec(
+            select(CurvePoint).where(col(CurvePoint.curve_id).in_(curve_ids))))
+    snap.extend(snapshot(v) for v in db.exec(
+        select(Vote).join(Note, col(Note.id) == col(Vote.note_id)).where(Note.map_id == map_id)))
+    return snap
+
+
+def delete_map(db: Db, map_id: str) -> list[tuple[str, dict[str, Any]]]:
+    """Delete a map with everything on it; returns the snapshot undo restores."""
+    jmap = get(db, JourneyMap, map_id)
+    snap = map_snapshot(db, map_id)
     db.delete(jmap)  # stages, lanes, notes, curves cascade in SQLite
     db.flush()
     renumber(ordered(db, JourneyMap, session_id=jmap.session_id))
+    return snap
+
+
+def move_map(db: Db, map_id: str, index: int) -> int:
+    """Put a map at `index` among its session's maps; returns its old index."""
+    jmap = get(db, JourneyMap, map_id)
+    old = jmap.position
+    place(ordered(db, JourneyMap, session_id=jmap.session_id), jmap, index)
+    return old
+
+
+def set_map_persona(db: Db, map_id: str, persona_id: str | None) -> str | None:
+    """Say whose journey a map is (None: nobody in particular); returns the old persona."""
+    jmap = get(db, JourneyMap, map_id)
+    if persona_id is not None and get(db, Persona, persona_id).session_id != jmap.session_id:
+        raise InvalidEdit("that persona belongs to another session")
+    old, jmap.persona_id = jmap.persona_id, persona_id
+    db.add(jmap)
+    return old
 
 
 def trash_session(db: Db, session_id: str) -> None:

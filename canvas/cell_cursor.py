@@ -1,0 +1,41 @@
+"""The current cell: where Enter/Insert adds a note and where Paste lands.
+
+Drawn as a thick outline in the selection blue over a light tint, above the
+cell's band and below its notes, so it reads on a projector without hiding
+anything. One item per scene, moved from cell to cell; it never takes the mouse.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QBrush, QColor, QPen
+from PySide6.QtWidgets import QGraphicsRectItem, QGraphicsScene
+
+from export.qt_paint import THEME
+
+Z_CELL_CURSOR = 0.5
+
+
+class CellCursor(QGraphicsRectItem):
+    """The highlighted current cell; `show_cell(rect)` / `show_cell(None)`."""
+
+    def __init__(self, scene: QGraphicsScene) -> None:
+        super().__init__()
+        accent = QColor(THEME.selection)
+        tint = QColor(accent)
+        tint.setAlpha(22)
+        self.setPen(QPen(accent, 3.0))
+        self.setBrush(QBrush(tint))
+        self.setZValue(Z_CELL_CURSOR)
+        self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+        self.setVisible(False)
+        scene.addItem(self)
+
+    def show_cell(self, rect: QRectF | None) -> None:
+        if rect is None:
+            self.setVisible(False)
+            return
+        inset = rect.adjusted(1.5, 1.5, -1.5, -1.5)  # the pen stays inside the cell
+        if self.rect() != inset:
+            self.setRect(inset)
+        self.setVisible(True)

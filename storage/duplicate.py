@@ -1,0 +1,37 @@
+"""Duplicate a whole session: a full, independent copy with fresh ids.
+
+The copy goes through the JSON interchange (export, then import as a copy),
+so it carries exactly what a session file carries — participants, personas
+with photos, every map with its notes, curves, voting rounds and votes, and
+the parking lot — and nothing can be shared by accident between the two.
+"""
+
+from __future__ import annotations
+
+from sqlmodel import Session as Db
+
+from journey.models import Session, now_iso
+from journey.ops._common import MAX_NAME, clean_name, get
+
+from .interchange import export_session, import_session
+
+COPY_WORD = " (copy)"
+
+
+def copy_title(title: str) -> str:
+    """"Workshop" -> "Workshop (copy)", kept within the title length limit."""
+    return title[: MAX_NAME - len(COPY_WORD)].rstrip() + COPY_WORD
+
+
+def duplicate_session(db: Db, session_id: str, title: str | None = None) -> Session:
+    """A copy of the session (one operation: `library.run(duplicate_session, id)`).
+
+    The copy is new: its created and updated times are now, and it is never in
+    the trash even when the original is."""
+    source = get(db, Session, session_id)
+    title = clean_name(title, "session") if title is not None else copy_title(source.title)
+    copy = import_session(db, export_session(db, session_id), as_copy=True, title=title)
+    copy.created_at = copy.updated_at = now_iso()
+    db.add(copy)
+    db.flush()
+    return copy

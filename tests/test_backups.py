@@ -1,0 +1,81 @@
+"""Rolling backups at start: consistent copies, only the newest N kept, none for an
+unchanged library, and never an obstacle to starting."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from journey import ops
+from journey.queries import list_sessions
+from storage import Library
+from storage.backups import backup_folder, list_backups, make_backup
+
+T0 = datetime(2026, 11, 20, 9, 30, 0)
+
+
+def _titles(path: Path) -> list[str]:
+    conn = sqlite3.connect(path)
+    try:
+        return sorted(r[0] for r in conn.execute("SELECT title FROM session"))
+    finally:
+        conn.close()
+
+
+def test_keeps_the_newest_copies_of_distinct_states(tmp_path: Path) -> None:
+    db = tmp_path / "library.sqlite"
+    for i in range(4):
+        with Library(db) as lib:
+            lib.run(ops.create_session, f"Workshop {i}")
+            result = make_backup(db, keep=2, now=T0 + timedelta(minutes=i))
+        assert result.path is not None and result.reason == ""
+    backups = list_backups(db)
+    assert [p.name for p in backups] == ["library-2026-11-20-093200.sqlite",
+                                         "library-2026-11-20-093300.sqlite"]
+    assert backups[0].parent == backup_folder(db) == tmp_path / "library-backups"
+    assert _titles(backups[-1]) == [f"Workshop {i}" for i in range(4)]
+    assert _titles(backups[0]) == [f"Workshop {i}" for i in range(3)]
+    with Library(backups[-1]) as copy:  # a backup is a library Waymark can open
+        assert len(copy.read(list_sessions)) == 4
+
+
+def test_an_unchanged_library_makes_no_new_copy(tmp_path: Path) -> None:
+    db = tmp_path / "library.sqlite"
+    with Library(db) as lib:
+        lib.run(ops.create_session, "Kick-off")
+    assert make_backup(db, now=T0).path is not None
+    with Library(db) as lib:  # opened and read, as at every start
+        lib.read(list_sessions)
+    again = make_backup(db, now=T0 + timedelta(hours=1))
+    assert again.path is None and again.reason == "unchanged since the last backup"
+    assert len(list_backups(db)) == 1
+
+
+def test_same_second_gets_a_numbered_name(tmp_path: Path) -> None:
+    db = tmp_path / "library.sqlite"
+    with Library(db) as lib:
+        lib.run(ops.create_session, "A")
+        first = make_backup(db, now=T0).path
+        lib.run(ops.create_session, "B")
+        second = make_backup(db, now=T0).path
+    assert first and second and second.name == "library-2026-11-20-093000-2.sqlite"
+    assert list_backups(db) == [first, second]
+
+
+def test_nothing_to_back_up_is_not_an_error(tmp_path: Path) -> None:
+    assert make_backup(tmp_path / "none.sqlite").reason == "there is no library yet"
+    text = tmp_path / "notes.sqlite"
+    text.write_text("shopping list")
+    assert make_backup(text).reason == "notes.sqlite is not an SQLite database"
+    assert make_backup(text, keep=0).reason == "backups are turned off"
+    assert not backup_folder(text).exists()
+
+
+def test_keep_zero_turns_backups_off_but_keeps_old_ones(tmp_path: Path) -> None:
+    db = tmp_path / "library.sqlite"
+    with Library(db) as lib:
+        lib.run(ops.create_session, "A")
+    make_backup(db, now=T0)
+    assert make_backup(db, keep=0).path is None
+    assert len(list_backups(db)) == 1

@@ -1,0 +1,612 @@
+"""Dot voting in the main window: rounds, the participant chips, clicks that vote.
+
+A round is started with its rules (`StartRoundDialog`); while it is the active
+round, a bar above the canvas shows one chip per participant with their
+colour and remaining dots ("Amira · 2 left"). A click on a note (or V on the
+selected notes) places one dot of the active participant; Shift+click,
+right-click or Shift+V takes one back. Each dot is one undoable command
+(`ui.commands.cast_votes` / `RetractVote`), committed before the next click.
+
+Which dots the canvas shows (our choice for "totals hidden until revealed"):
+while a round's totals are hidden, the map shows only the *active
+participant's* dots of that round — each person sees where their own dots
+went and can take one back, nobody sees the running totals; Reveal shows
+everyone's dots and the ranked list. During a round only that round's dots
+are drawn; outside voting, every dot except those of still-hidden rounds.
+Clicks reach the voting layer through an event filter on the viewport that
+is active only while a round is open, so note editing keeps the mouse
+otherwise.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QKeySequence, QMouseEvent
+from PySide6.QtWidgets import (
+    QDialog,
+    QDockWidget,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+from shiboken6 import isValid
+from sqlmodel import Session as Db
+from sqlmodel import col, func, select
+
+from canvas.note_item import NoteItem
+from journey import ops
+from journey.errors import NotFound, WaymarkError
+from journey.models import JourneyMap, Note, Participant, Vote, VoteRound
+from journey.queries import vote_colours
+
+from . import commands as cmd
+from .voting_dialogs import ResultsPanel, RoundsDialog, RoundState, StartRoundDialog
+
+VOTING_DOT_R = 5.5  # points: dots readable on a projector while a round is on
+
+# -- reads ---------------------------------------------------------------------------
+
+
+def read_round(db: Db, round_id: str) -> RoundState:
+    res = ops.round_results(db, round_id)
+    rnd: VoteRound = res["round"]
+    people = sorted(db.exec(select(Participant).where(
+        Participant.session_id == _session_of(db, rnd.map_id))), key=lambda p: p.position)
+    used = {pid: rnd.votes_per_participant - left for pid, left in res["remaining"].items()}
+    return RoundState(rnd, people, used, res["ranked"], [x for x in rnd.lane_ids.split(",") if x])
+
+
+def _session_of(db: Db, map_id: str) -> str:
+    jmap = db.get(JourneyMap, map_id)
+    if jmap is None:
+        raise NotFound("the round's map is gone")
+    return jmap.session_id
+
+
+def rounds_of(db: Db, map_id: str) -> list[tuple[VoteRound, int]]:
+    """The map's rounds in order, each with the number of dots cast."""
+    rounds = sorted(db.exec(select(VoteRound).where(VoteRound.map_id == map_id)),
+                    key=lambda r: (r.position, r.created_at))
+    counts = dict(db.exec(select(Vote.round_id, func.count()).where(
+        col(Vote.round_id).in_([r.id for r in rounds])).group_by(Vote.round_id)).all())
+    return [(r, counts.get(r.id, 0)) for r in rounds]
+
+
+def visible_votes(db: Db, map_id: str, round_id: str | None, participant_id: str | None
+                  ) -> dict[str, list[str]] | None:
+    """Dot colours per note as the canvas should show them; None = all of them.
+
+    None is the cheap common case (no active round, no round with hidden totals)."""
+    rounds = {r.id: r for r in db.exec(select(VoteRound).where(VoteRound.map_id == map_id))}
+    hidden = {rid for rid, r in rounds.items() if r.status == "open" and r.hide_totals}
+    if round_id is None and not hidden:
+        return None
+    colours = {p.id: p.colour for p in db.exec(select(Participant).where(
+        Participant.session_id == _session_of(db, map_id)))}
+    rows = db.exec(select(Vote.note_id, Vote.participant_id, Vote.round_id)
+                   .join(Note, col(Note.id) == col(Vote.note_id))
+                   .where(Note.map_id == map_id)
+                   .order_by(col(Vote.created_at), col(Vote.id))).all()
+    out: dict[str, list[str]] = {}
+    for note_id, pid, rid in rows:
+        if round_id is not None:
+            show = rid == round_id and (rid not in hidden or pid == participant_id)
+        else:
+            show = rid not in hidden
+        if show:
+            out.setdefault(note_id, []).append(colours.get(pid or "", "#333333"))
+    return out
+
+
+# -- the bar of participant chips ---------------------------------------------------
+
+_CHIP = """
+QToolButton {{ border: 2px solid {c}; border-radius: 13px; padding: 3px 9px;
+              background: #FFFFFF; color: #1F2933; }}
+QToolButton:checked {{ background: {c}; color: #FFFFFF; font-weight: bold; }}
+QToolButton:disabled {{ color: #9AA5B1; border-color: #C3CBD4; }}
+"""
+
+
+class VotingBar(QFrame):
+    """Round name and rules, one chip per participant, a message, Reveal and Done."""
+
+    chosen = Signal(str)
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("voting_bar")
+        self.setStyleSheet("#voting_bar { background: #FFF8E1; border-bottom: 1px solid #E0C97A; }")
+        self.title = QLabel()
+        self.title.setTextFormat(Qt.TextFormat.RichText)
+        self.title.setWordWrap(True)
+        self.title.setMaximumWidth(250)
+        # The chips scroll sideways rather than widen the window (a 1366 px laptop).
+        chips = QWidget()
+        chips.setObjectName("chips")
+        chips.setStyleSheet("#chips { background: transparent; }")
+        self.chips_box = QHBoxLayout(chips)
+        self.chips_box.setContentsMargins(0, 0, 0, 0)
+        self.chips_box.setSpacing(6)
+        self.chips_box.addStretch(1)
+        self.chips_area = QScrollArea()
+        self.chips_area.setWidget(chips)
+        self.chips_area.setWidgetResizable(True)
+        self.chips_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.chips_area.setStyleSheet("QScrollArea { background: transparent; }")
+        self.chips_area.viewport().setAutoFillBackground(False)
+        self.chips_area.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.chips_area.setSizeAdjustPolicy(QScrollArea.SizeAdjustPolicy.AdjustToContents)
+        self.chips_area.setMinimumWidth(120)
+        self.chips: dict[str, QToolButton] = {}
+        self.message_label = QLabel()
+        self.message_label.setStyleSheet("color: #B42318; font-weight: bold;")
+        self.progress = QLabel()
+        self.reveal_button = QPushButton("Reveal results")
+        self.reopen_button = QPushButton("Reopen voting")
+        self.rounds_button = QPushButton("Rounds…")
+        self.rounds_button.hide()  # Workshop › Voting Rounds…; the bar keeps room for chips
+        self.done_button = QPushButton("Done")
+        for b in (self.reveal_button, self.reopen_button, self.rounds_button, self.done_button):
+            b.setAutoDefault(False)
+            b.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        middle = QVBoxLayout()
+        middle.setSpacing(2)
+        middle.addWidget(self.chips_area)
+        middle.addWidget(self.message_label)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(10, 6, 10, 6)
+        row.addWidget(self.title)
+        row.addSpacing(12)
+        row.addLayout(middle, 1)
+        row.addSpacing(12)
+        row.addWidget(self.progress)
+        for b in (self.reveal_button, self.reopen_button, self.done_button):
+            row.addWidget(b)
+        self._clear = QTimer(self)
+        self._clear.setSingleShot(True)
+        self._clear.timeout.connect(lambda: self.message_label.setText(""))
+
+    def show_state(self, state: RoundState, active: str | None, rules: str) -> None:
+        r = state.round
+        status = {"open": "", "revealed": " — results revealed", "closed": " — closed"}
+        self.title.setText(f"<b>{r.name}</b>{status.get(r.status, '')}<br>"
+                           f"<span style='color:#5A6673'>{rules}</span>")
+        ids = [p.id for p in state.people]
+        if list(self.chips) != ids:
+            for chip in self.chips.values():
+                chip.deleteLater()
+            self.chips = {}
+            for p in state.people:
+                chip = QToolButton()
+                chip.setCheckable(True)
+                chip.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+                chip.setStyleSheet(_CHIP.format(c=p.colour))
+                chip.clicked.connect(lambda _c=False, pid=p.id: self.chosen.emit(pid))
+                self.chips_box.insertWidget(self.chips_box.count() - 1, chip)
+                self.chips[p.id] = chip
+        for p in state.people:
+            chip = self.chips[p.id]
+            left = state.remaining(p.id)
+            chip.setText(f"{p.name} · {left} left" if left else f"{p.name} · done")
+            chip.setChecked(p.id == active and r.status == "open")
+            chip.setEnabled(r.status == "open")
+            chip.setToolTip(f"{p.name} has {left} of {r.votes_per_participant} dots left")
+        self.progress.setText(f"{state.cast}/{state.budget} dots")
+        self.reveal_button.setVisible(r.status == "open")
+        self.reopen_button.setVisible(r.status != "open")
+
+    def chip_texts(self) -> list[str]:
+        return [c.text() for c in self.chips.values()]
+
+    def message(self, text: str, error: bool = True) -> None:
+        colour = "#B42318" if error else "#1B6E3A"
+        self.message_label.setStyleSheet(f"color: {colour}; font-weight: bold;")
+        self.message_label.setText(text)
+        self._clear.start(6000)
+
+
+# -- the controller -------------------------------------------------------------------
+
+class Voting(QObject):
+    """Dot voting for one window (kept as `window.workshop.voting`)."""
+
+    def __init__(self, window: Any) -> None:
+        super().__init__(window)
+        self.window = window
+        self.round_id: str | None = None
+        self.participant_id: str | None = None
+        self.state: RoundState | None = None
+        self.results_round: str | None = None
+        self._filtered: set[str] = set()  # maps whose dots differ from load_map's
+        self._filtering = False
+        self._pressed = False
+        self._dots_doc: Any = None  # the document whose dots are enlarged for voting
+        self._dots_r = 0.0
+
+        self.bar = VotingBar()
+        self.bar.hide()
+        self.bar.chosen.connect(self.choose)
+        self.bar.reveal_button.clicked.connect(self.reveal)
+        self.bar.reopen_button.clicked.connect(lambda: self.reopen(self.round_id))
+        self.bar.rounds_button.clicked.connect(self.rounds_dialog)
+        self.bar.done_button.clicked.connect(self.leave)
+        self.results = ResultsPanel()
+        self.results.setMinimumWidth(300)
+        self.results.note_activated.connect(self._show_note)
+        self.dock = QDockWidget("Vote results", window)
+        self.dock.setObjectName("vote_results_dock")
+        self.dock.setWidget(self.results)
+        window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
+        self.dock.hide()
+        self._make_actions()
+        window.view.viewport().installEventFilter(self)
+        window.scene.layoutApplied.connect(self._layout_applied)
+
+    # -- actions --------------------------------------------------------------------
+    def _make_actions(self) -> None:
+        w = self.window
+
+        def action(text: str, slot: Any, keys: str | None = None, tip: str = "") -> QAction:
+            a = QAction(text, w)
+            if keys:
+                a.setShortcut(QKeySequence(keys))
+            a.setStatusTip(tip)
+            a.triggered.connect(lambda _c=False: slot())
+            w.addAction(a)
+            return a
+
+        self.start_action = action("Start &Voting Round…", self.start_dialog, None,
+                                   "Dot voting: rules, then click notes to place dots")
+        self.rounds_action = action("Voting &Rounds…", self.rounds_dialog, None,
+                                    "Earlier rounds with their results")
+        self.reveal_action = action("Re&veal Results", self.reveal, None,
+                                    "Show everyone's dots and the ranked notes")
+        self.vote_action = action("Vote for Selected Note", self.vote_selected, "V",
+                                  "A dot of the active participant on the selected notes")
+        self.retract_action = action("Take Back Vote", self.retract_selected, "Shift+V",
+                                     "Take back the active participant's dot")
+        self.results_action = self.dock.toggleViewAction()
+        self.results_action.setText("Vote Re&sults")
+        self._update_actions()
+
+    def _update_actions(self) -> None:
+        open_ = self.state is not None and self.state.round.status == "open"
+        self.vote_action.setEnabled(open_)
+        self.retract_action.setEnabled(open_)
+        self.reveal_action.setEnabled(open_)
+
+    # -- reading ----------------------------------------------------------------------
+    @property
+    def library(self) -> Any:
+        return self.window.library
+
+    def lane_names(self) -> dict[str, str]:
+        data = self.window.data
+        return {lane.id: lane.name for lane in data.lanes} if data else {}
+
+    def where(self) -> dict[str, str]:
+        """"Stage · Lane" of every note of the shown map."""
+        data = self.window.data
+        if data is None:
+            return {}
+        stages = {s.id: s.name for s in data.stages}
+        lanes = self.lane_names()
+        return {n.id: f"{stages.get(s, '')} · {lanes.get(lane, '')}"
+                for (s, lane), notes in data.notes.items() for n in notes}
+
+    def refresh(self) -> None:
+        """Read the active round again (after any commit, undo included)."""
+        if not isValid(self.bar):
+            return
+        if self.round_id is not None:
+            try:
+                self.state = self.library.read(read_round, self.round_id)
+            except NotFound:
+                self.state = None
+            if self.state is None or self.state.round.map_id != self.window.map_id:
+                self.leave()
+                return
+            ids = [p.id for p in self.state.people]
+            if self.participant_id not in ids:
+                self.participant_id = ids[0] if ids else None
+            self.bar.show_state(self.state, self.participant_id,
+                                self.state.rules(self.lane_names()))
+        if self.results_round is not None:
+            try:
+                shown = self.state if self.results_round == self.round_id else \
+                    self.library.read(read_round, self.results_round)
+            except NotFound:
+                shown, self.results_round = None, None
+            self.results.show_round(shown, self.where())
+        self._update_actions()
+
+    # -- rounds -------------------------------------------------------------------------
+    def make_start_dialog(self) -> StartRoundDialog | None:
+        data = self.window.data
+        if data is None:
+            self.window.show_error("Open a map to vote on")
+            return None
+        people = self.library.read(lambda db: sorted(db.exec(select(Participant).where(
+            Participant.session_id == data.session.id)), key=lambda p: p.position))
+        n = len(self.library.read(rounds_of, data.map.id))
+        return StartRoundDialog(data.lanes, people, n, self.window)
+
+    def start_dialog(self) -> None:
+        dialog = self.make_start_dialog()
+        if dialog is not None and dialog.exec() == QDialog.DialogCode.Accepted:
+            self.start_from(dialog)
+
+    def start_from(self, dialog: StartRoundDialog) -> str | None:
+        """Start the round the dialog describes (adding any participants it names)."""
+        doc, data = self.window.doc, self.window.data
+        names = dialog.new_names()
+        if not dialog.people and not names:
+            self.window.show_error("Name the participants who vote (comma separated)")
+            return None
+        try:
+            for name in names:  # session details, like the details dialog: not on the stack
+                self.library.run(ops.add_participant, data.session.id, name, None,
+                                 dialog.votes.value())
+        except WaymarkError as exc:
+            self.window.show_error(str(exc))
+            return None
+        command, round_id = cmd.start_round(doc, **dialog.values())
+        if not self.window.push(command):
+            return None
+        self.enter(round_id)
+        return round_id
+
+    def enter(self, round_id: str) -> None:
+        """Make `round_id` the active round: the bar shows, clicks vote."""
+        self.round_id = round_id
+        self.participant_id = None
+        self.results_round = round_id
+        self.bar.show()
+        self.refresh()
+        if self.state is not None:
+            left = [p.id for p in self.state.people if self.state.remaining(p.id) > 0]
+            self.participant_id = left[0] if left else self.participant_id
+            self.refresh()
+        self.window.view.viewport().setCursor(Qt.CursorShape.PointingHandCursor)
+        self._big_dots(True)
+        self._apply_filter()
+
+    def leave(self) -> None:
+        """Leave voting (the round keeps its status and its dots)."""
+        self.round_id, self.state, self.participant_id = None, None, None
+        if isValid(self.bar):
+            self.bar.hide()
+            self.window.view.viewport().unsetCursor()
+            self._big_dots(False)
+            self._apply_filter()
+            self._update_actions()
+
+    def _big_dots(self, on: bool) -> None:
+        """Dots a room can see while voting; the map's own size again afterwards."""
+        doc = self.window.doc if on else self._dots_doc
+        if on and doc is not None and doc.style.vote_r < VOTING_DOT_R and \
+                self._dots_doc is None:
+            self._dots_doc, self._dots_r = doc, doc.style.vote_r
+            doc.set_style(replace(doc.style, vote_r=VOTING_DOT_R))
+        elif not on and doc is not None:
+            self._dots_doc = None
+            if isValid(doc) and doc.style.vote_r == VOTING_DOT_R:
+                doc.set_style(replace(doc.style, vote_r=self._dots_r))
+
+    def choose(self, participant_id: str) -> None:
+        self.participant_id = participant_id
+        self.refresh()
+        self._apply_filter()
+        if self.state is not None:
+            name = next((p.name for p in self.state.people if p.id == participant_id), "")
+            self.bar.message(f"{name} is voting", error=False)
+
+    def _status(self, round_id: str, status: str, text: str) -> bool:
+        rnd = self.library.read(lambda db: db.get(VoteRound, round_id))
+        if rnd is None or self.window.doc is None:
+            return False
+        command = cmd.set_round_status(self.window.doc, round_id, status, rnd.status,
+                                       f"{text} {rnd.name}")
+        return command is None or self.window.push(command)
+
+    def reveal(self) -> None:
+        if self.round_id is None or not self._status(self.round_id, "revealed", "Reveal"):
+            return
+        self.results_round = self.round_id
+        self.bar.message("", error=False)
+        self.refresh()
+        self.dock.show()
+        self.dock.raise_()
+        self.window.view.viewport().unsetCursor()
+
+    def reopen(self, round_id: str | None) -> None:
+        if round_id is not None and self._status(round_id, "open", "Reopen"):
+            self.enter(round_id)
+
+    def close_round(self, round_id: str) -> None:
+        if self._status(round_id, "closed", "Close") and round_id == self.round_id:
+            self.leave()
+
+    def delete_round(self, round_id: str) -> None:
+        rnd = self.library.read(lambda db: db.get(VoteRound, round_id))
+        if rnd is not None and self.window.doc is not None:
+            self.window.push(cmd.delete_round(self.window.doc, round_id, rnd.name))
+
+    def show_results(self, round_id: str) -> None:
+        self.results_round = round_id
+        self.refresh()
+        self.dock.show()
+        self.dock.raise_()
+
+    def make_rounds_dialog(self) -> RoundsDialog | None:
+        if self.window.doc is None:
+            self.window.show_error("Open a map first")
+            return None
+        dialog = RoundsDialog(self.library.read(rounds_of, self.window.map_id), self.window)
+        dialog.chosen.connect(self._rounds_choice)
+        return dialog
+
+    def rounds_dialog(self) -> None:
+        dialog = self.make_rounds_dialog()
+        if dialog is not None:
+            dialog.exec()
+
+    def _rounds_choice(self, action: str, round_id: str) -> None:
+        if action == "vote":
+            self.reopen(round_id) if self._round_status(round_id) != "open" else \
+                self.enter(round_id)
+        elif action == "results":
+            self.show_results(round_id)
+        elif action == "close":
+            self.close_round(round_id)
+        elif action == "delete":
+            self.delete_round(round_id)
+
+    def _round_status(self, round_id: str) -> str:
+        rnd = self.library.read(lambda db: db.get(VoteRound, round_id))
+        return rnd.status if rnd else ""
+
+    # -- votes --------------------------------------------------------------------------
+    def _ready(self) -> bool:
+        if self.state is None or self.window.doc is None:
+            return False
+        if self.state.round.status != "open":
+            self.bar.message(f"{self.state.round.name} is {self.state.round.status}; "
+                             "reopen it to vote")
+            return False
+        if self.participant_id is None:
+            self.bar.message("Add participants to the session to vote")
+            return False
+        return True
+
+    def _push(self, command: cmd.Command | None) -> bool:
+        """Push without a message box: a refused dot is one line in the bar."""
+        try:
+            return cmd.push(self.window.undo_stack, command)
+        except WaymarkError as exc:
+            self.error(str(exc))
+            return False
+
+    def error(self, text: str) -> None:
+        self.window.last_error = text
+        self.bar.message(text)
+        self.window.statusBar().showMessage(text, 6000)
+
+    def vote(self, note_ids: list[str]) -> bool:
+        if not self._ready() or not note_ids:
+            return False
+        state = self.state
+        assert state is not None
+        name = next((p.name for p in state.people if p.id == self.participant_id), "")
+        if state.remaining(self.participant_id) < len(note_ids):
+            self.error(f"{name} has no votes left in {state.round.name}" if
+                       state.remaining(self.participant_id) <= 0 else
+                       f"{name} has only {state.remaining(self.participant_id)} votes left")
+            return False
+        command = cmd.cast_votes(self.window.doc, state.round.id, note_ids,
+                                 self.participant_id, f"Vote ({name})")
+        if not self._push(command):
+            return False
+        left = state.remaining(self.participant_id) - len(note_ids)
+        self.bar.message(f"{name}: {left} left" if left else
+                         f"{name} has placed every dot — pick the next person", error=False)
+        return True
+
+    def retract(self, note_id: str) -> bool:
+        if not self._ready():
+            return False
+        command = cmd.RetractVote(self.window.doc, self.state.round.id, note_id,
+                                  self.participant_id)
+        return self._push(command)
+
+    def vote_selected(self) -> None:
+        self.vote(self.window.scene.selected_note_ids())
+
+    def retract_selected(self) -> None:
+        for note_id in self.window.scene.selected_note_ids():
+            if not self.retract(note_id):
+                break
+
+    # -- clicks on the canvas (only while a round is open) -----------------------------
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+        kind = event.type()
+        if self.state is None or self.state.round.status != "open" or kind not in (
+                QEvent.Type.MouseButtonPress, QEvent.Type.MouseButtonDblClick,
+                QEvent.Type.MouseButtonRelease, QEvent.Type.MouseMove):
+            return False
+        assert isinstance(event, QMouseEvent)
+        if kind == QEvent.Type.MouseButtonPress:
+            item = self._note_at(event)
+            if item is None or event.button() == Qt.MouseButton.MiddleButton:
+                return False
+            self._pressed = True
+            shift = event.modifiers() & Qt.KeyboardModifier.ShiftModifier
+            if event.button() == Qt.MouseButton.RightButton or shift:
+                self.retract(item.note_id)
+            elif event.button() == Qt.MouseButton.LeftButton:
+                self.vote([item.note_id])
+            return True
+        if kind == QEvent.Type.MouseButtonDblClick:
+            return self._note_at(event) is not None
+        if self._pressed:  # the rest of a click we took
+            if kind == QEvent.Type.MouseButtonRelease:
+                self._pressed = False
+            return True
+        return False
+
+    def _note_at(self, event: QMouseEvent) -> NoteItem | None:
+        view = self.window.view
+        pos = view.mapToScene(event.position().toPoint())
+        for item in self.window.scene.items(pos):
+            if isinstance(item, NoteItem):
+                return item
+            if item.isVisible() and item.acceptedMouseButtons() != Qt.MouseButton.NoButton:
+                return None
+        return None
+
+    def _show_note(self, note_id: str) -> None:
+        item = self.window.scene.note_item(note_id)
+        if item is None:
+            return
+        self.window.scene.clearSelection()
+        item.setSelected(True)
+        self.window.view.ensureVisible(item, 60, 60)
+
+    # -- which dots the canvas shows ------------------------------------------------------
+    def _layout_applied(self) -> None:
+        if self._filtering or not isValid(self.bar):
+            return
+        self.refresh()
+        self._apply_filter()
+
+    def _apply_filter(self) -> None:
+        doc = self.window.doc
+        if doc is None or self._filtering or not isValid(self.bar):
+            return
+        active = self.round_id if (self.state is not None
+                                   and self.state.round.map_id == doc.map_id) else None
+        wanted = self.library.read(visible_votes, doc.map_id, active, self.participant_id)
+        if wanted is None:
+            if doc.map_id not in self._filtered:
+                return
+            wanted = self.library.read(vote_colours, doc.data.session.id, map_id=doc.map_id)
+            self._filtered.discard(doc.map_id)
+        else:
+            self._filtered.add(doc.map_id)
+        if wanted == doc.data.votes:
+            return
+        self._filtering = True
+        try:
+            doc.data.votes = wanted
+            doc.set_style(doc.style)  # lays out again and tells the scene
+        finally:
+            self._filtering = False
