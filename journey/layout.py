@@ -319,6 +319,27 @@ def curve_segments(points: list[tuple[float, float]], top: float, bottom: float
     return _smooth(points, top, bottom)
 
 
+def _label_rect(line: TextLine) -> Rect:
+    return Rect(line.x - 1, line.baseline - line.size * ASCENT - 1, line.width + 2,
+                line.size * 1.2 + 2)
+
+
+def _free_label_baseline(placed: list[Rect], x: float, w: float, py: float, area: Rect,
+                         st: Style) -> float:
+    """Above the point if free, else below, else further out: never on another label."""
+    size = st.curve_label_size
+    candidates = [py - 8, py + 8 + size, py - 8 - 1.3 * size, py + 8 + 2.3 * size,
+                  py - 8 - 2.6 * size, py + 8 + 3.6 * size]
+    top, bottom = area.y - 14, area.bottom + 18
+    for baseline in candidates:
+        probe = _label_rect(TextLine("", x, baseline, size, False, w))
+        if probe.y < top or probe.bottom > bottom:
+            continue
+        if not any(probe.intersects(r) for r in placed):
+            return baseline
+    return candidates[0] if py - 9 >= top else candidates[1]
+
+
 def layout_map(data: MapData, style: Style | None = None) -> MapLayout:
     st = style or Style()
     x0 = st.margin + st.lane_header_w
@@ -406,6 +427,7 @@ def layout_map(data: MapData, style: Style | None = None) -> MapLayout:
         scales.append(ScaleShape(lane.id, area, lo, hi, tuple(ticks), neutral))
     if emotion:
         area = scales[0].area
+        placed: list[Rect] = []  # labels already set, so curves' labels don't collide
         for cd in data.curves:
             per_stage: dict[str, list] = {}
             for p in cd.points:
@@ -426,9 +448,9 @@ def layout_map(data: MapData, style: Style | None = None) -> MapLayout:
                         if fitted.lines:
                             t = fitted.lines[0]
                             tw = metrics("sans").width(t, st.curve_label_size)
-                            above = py - 9 >= area.y - 14
-                            by = py - 8 if above else py + 8 + st.curve_label_size
+                            by = _free_label_baseline(placed, px - tw / 2, tw, py, area, st)
                             label = TextLine(t, px - tw / 2, by, st.curve_label_size, False, tw)
+                            placed.append(_label_rect(label))
                     boxes.append(CurvePointBox(p.id, stage.id, px, py, p.score, label))
             segs = _smooth([(b.x, b.y) for b in boxes], area.y, area.bottom)
             curves.append(CurveShape(cd.curve.id, cd.curve.name, cd.curve.colour,

@@ -140,3 +140,22 @@ def test_wrap_keeps_newlines_and_splits_long_words():
     assert wrap("one\ntwo", 200, 10) == ["one", "two"]
     lines = wrap("x" * 100, 50, 10)
     assert "".join(lines) == "x" * 100 and len(lines) > 1
+
+
+def test_labels_of_two_curves_do_not_collide(demo):
+    from journey import ops
+
+    library, session = demo
+    data = library.read(load_map, library.read(find_map, session.id, None).id)
+    leo = library.run(ops.add_persona, session.id, "Leo")
+    curve = library.run(ops.add_curve, data.map.id, leo.id)
+    for stage, first in zip(data.stages, data.curves[0].points, strict=True):
+        library.run(ops.add_curve_point, curve.id, stage.id, first.score, "Same place too")
+    layout = layout_map(library.read(load_map, data.map.id))
+    from journey.layout import _label_rect
+
+    rects = [_label_rect(p.label) for c in layout.curves for p in c.points if p.label]
+    assert len(rects) == 10
+    for i, a in enumerate(rects):
+        for b in rects[i + 1:]:
+            assert not a.intersects(b), (a, b)
