@@ -347,13 +347,15 @@ def layout_key(data: MapData, layout: MapLayout,
                     d.segs.append(Seg(r.x, y, r.x, y + h, THEME.rule, 0.5))
             d.height = top - layout.height + PAD + h + st.margin
         else:  # a narrow map: the three panels stacked
-            ok &= _workshop(d, data, Rect(x0, y, width, h * 0.5))
+            ok &= _workshop(d, data, Rect(x0, y, width, h * 0.5), voters)
             y += h * 0.5 + PAD
             if persona:
                 ok &= _persona(d, persona, Rect(x0, y, width, h))
                 y += h + PAD
-            ok &= _legend(d, groups, Rect(x0, y, width, h))
-            d.height = y + h + st.margin - layout.height
+            if groups:
+                ok &= _legend(d, groups, Rect(x0, y, width, h))
+                y += h + PAD
+            d.height = y - PAD + st.margin - layout.height
         best = d
         if ok:
             break

@@ -530,7 +530,7 @@ def result_of(path: Path, layout: MapLayout, plan: PosterPlan, missing: set[str]
 def export_poster_pdf(layout: MapLayout, data: MapData, path, size: str = "A0",
                       orientation: str | None = None, margin_mm: float = 10,
                       progress: Progress | None = None, scale: str | float | None = None,
-                      voters: dict[str, str] | None = None, furniture: bool = False,
+                      voters: dict[str, str] | None = None, furniture: bool = True,
                       plan: PosterPlan | None = None) -> PosterResult:
     """Write the map as a one-page vector poster; raises ExportCancelled if cancelled.
 

@@ -208,3 +208,15 @@ def test_persona_photo_is_placed_and_a_bomb_is_refused(demo, tmp_path: Path) -> 
     assert any("persona photo was left out" in w and "DecompressionBomb" in w
                for w in result.warnings)
     assert Image.MAX_IMAGE_PIXELS == BOMB_DEFAULT  # the guard itself is untouched
+
+
+def test_a_map_with_no_stages_still_makes_a_poster(library, tmp_path: Path) -> None:
+    """A narrow map stacks the title block, persona card and legend."""
+    session = library.run(ops.create_session, "Tiny", template=None)
+    library.run(ops.add_persona, session.id, "Sam", role="Tester", goals="One\nTwo")
+    data, layout, voters = _load(library, session)
+    result = export_poster_pdf(layout, data, tmp_path / "tiny.pdf", "A5", voters=voters,
+                               furniture=True)
+    text = _text(result.path)
+    assert "Tiny" in text and "Workshop" in text
+    assert_fonts_embedded(result.path)
