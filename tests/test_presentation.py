@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import sqlite3
+import threading
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QImage, QPainter
 
-from export.qt_paint import PROJECTOR_THEME, THEME, Theme
+from export.qt_paint import PROJECTOR_THEME, THEME, Theme, painting_theme
 from journey.layout import Style
 from ui.main_window import MainWindow
 
@@ -47,6 +48,7 @@ def test_step_through_the_stages_and_leave(qtbot, window):
     assert not window.menuBar().isVisible() and not window.statusBar().isVisible()
     assert not window.history_dock.isVisible() and not window.workshop.parking.dock.isVisible()
     assert not window.workshop.capture.isVisible()
+    assert not window.view.horizontalScrollBar().isVisible()
     assert window.doc.style == Style().scaled(1.4)
     assert window.layout.notes[0].font_size > 12  # larger text on the canvas
     assert p.index == 0 and p.stage_id == window.layout.stages[0].id
@@ -116,6 +118,16 @@ def test_projector_theme_paints_the_canvas_only(qtbot, window):
     assert window.view.paint_theme is None
     image = window.view.viewport().grab().toImage()
     assert image.pixelColor(3, image.height() - 3).name().upper() == standard.desk
+    # While the canvas paints with it, another thread (an export worker) still reads
+    # the standard colours; afterwards THEME is exactly the standard one again.
+    seen = {}
+    with painting_theme(PROJECTOR_THEME):
+        worker = threading.Thread(target=lambda: seen.update(desk=THEME.desk))
+        worker.start()
+        worker.join()
+        assert THEME.desk == PROJECTOR_THEME.desk
+    assert seen == {"desk": standard.desk}
+    assert THEME == standard and type(THEME) is Theme
     # An image painted from the layout outside the view keeps the standard colours.
     from export.qt_paint import paint_paper
 

@@ -90,6 +90,11 @@ def test_controls_presets_and_overlay(qtbot, window):
     geo = timer.overlay.geometry()
     assert geo.left() < 40 and geo.bottom() > window.view.height() - 40
     assert window.settings.value("timer/corner") == "bottom-left"
+    big = timer.overlay.height()
+    timer.compact_action.trigger()  # a small timer when the map needs the room
+    assert timer.overlay.compact and timer.overlay.height() < big / 2
+    timer.compact_action.trigger()
+    assert timer.overlay.height() == big
     timer.overlay.close_button.click()
     assert not timer.overlay.isVisible() and not timer.show_action.isChecked()
 

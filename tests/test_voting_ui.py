@@ -10,8 +10,10 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QPoint, QSettings, Qt
 
+from journey.layout import Style
 from journey.models import LaneKind
 from ui.main_window import MainWindow
+from ui.voting import VOTING_DOT_R
 from ui.voting_dialogs import ranks
 
 
@@ -87,6 +89,7 @@ def test_a_round_with_budgets_hidden_totals_and_reveal(qtbot, window):
                                                   LaneKind.OPPORTUNITIES))
     assert row[4:] == (1, "open")
     assert voting.bar.isVisible()
+    assert window.doc.style.vote_r == VOTING_DOT_R  # dots a room can see while voting
     assert voting.bar.chip_texts()[:2] == ["Amira · 2 left", "Ben · 2 left"]
     # The demo's earlier dots are not this round's: none shows while voting.
     assert dots(window, FEE) == ()
@@ -170,6 +173,7 @@ def test_a_round_with_budgets_hidden_totals_and_reveal(qtbot, window):
     # Leaving voting: the demo's earlier dots are back beside this round's.
     voting.leave()
     assert not voting.bar.isVisible()
+    assert window.doc.style == Style()
     assert len(dots(window, FEE)) == 4 + 2
 
 

@@ -354,8 +354,9 @@ class TimerOverlay(QWidget):
         fm = QFontMetrics(self.digits_font)
         sample = "8:88:88" if self.countdown.duration >= 3600 or \
             self.countdown.remaining() >= 3600 else "88:88"
+        # As wide as the digits (and the buttons): a long caption is elided, never widens.
         width = max(fm.horizontalAdvance(sample),
-                    QFontMetrics(self.small_font).horizontalAdvance(self.caption()))
+                    0 if self.compact else self.buttons.sizeHint().width())
         pad = px // 4
         height = fm.height() + QFontMetrics(self.small_font).height() + pad * 2 + \
             (0 if self.compact else self.buttons.sizeHint().height() + 6)
@@ -405,8 +406,10 @@ class TimerOverlay(QWidget):
         p.setFont(self.small_font)
         p.setPen(QColor("#FFFFFF") if self.countdown.is_expired else QColor(255, 255, 255, 200))
         small = QRect(0, top.bottom(), self.width(), QFontMetrics(self.small_font).height())
+        caption = QFontMetrics(self.small_font).elidedText(
+            self.caption(), Qt.TextElideMode.ElideRight, self.width() - pad)
         p.drawText(small, Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignVCenter,
-                   self.caption())
+                   caption)
         p.end()
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
