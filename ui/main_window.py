@@ -101,6 +101,7 @@ class MainWindow(QMainWindow):
 
         # Each part of the editor installs its own actions, menus and docks.
         from . import (
+            exchange_actions,
             export_actions,
             library_tools,
             note_actions,
@@ -110,7 +111,7 @@ class MainWindow(QMainWindow):
         )
 
         for part in (note_actions, structure_actions, view_tools, export_actions,
-                     library_tools, workshop_tools):
+                     exchange_actions, library_tools, workshop_tools):
             part.install(self)
 
         self._unsubscribe = library.subscribe(self._library_changed)
