@@ -10,9 +10,9 @@ item paints all notes with one `drawRects` per colour from cached batches.
 
 The batches are rebuilt lazily after `layoutApplied` or an emphasis change
 (find / filter dimming: dimmed notes are blended toward the paper, matches
-get a ring). Selected notes are never in the cache: they are drawn each frame
-at their item's current position, so a live drag far out stays visible.
-The minimap reuses `batches()` for its own miniature.
+get a ring). Selected notes are never in the cache: their items keep
+painting themselves (so a drag far out moves live) and the overview draws a
+selection outline around them. The minimap reuses `build_batches`.
 """
 
 from __future__ import annotations
@@ -114,12 +114,13 @@ class NotesOverview(QGraphicsItem):
         self._scene = scene
         self.active = False
         self._batches: Batches | None = None
+        self._live: set[NoteItem] = set()  # selected: they paint themselves
         self._bounds = QRectF(scene.sceneRect())
         scene.addItem(self)
         layout_applied = getattr(scene, "layoutApplied", None)
         if layout_applied is not None:
             layout_applied.connect(self._layout_applied)
-        scene.selectionChanged.connect(self.invalidate)
+        scene.selectionChanged.connect(self._selection_changed)
         highlighter(scene).changed.connect(self.invalidate)
 
     @staticmethod
@@ -134,16 +135,37 @@ class NotesOverview(QGraphicsItem):
     def _notes(self) -> dict[str, NoteItem]:
         return getattr(self._scene, "notes", {})
 
+    @staticmethod
+    def _hand_over(item: NoteItem, to_overview: bool) -> None:
+        if getattr(item, "_in_overview", False) != to_overview:
+            item.setFlag(_NO_CONTENTS, to_overview)
+            item._in_overview = to_overview
+
     # -- mode ---------------------------------------------------------------------
     def set_active(self, active: bool) -> None:
-        """Take over (or give back) the painting of every note item."""
+        """Take over (or give back) the painting of every note item.
+
+        Selected notes keep painting themselves, so a note dragged far out
+        moves live (Qt repaints only items with contents when they move)."""
         if active == self.active:
             return
         self.active = active
+        self._live = {i for i in self._scene.selectedItems() if isinstance(i, NoteItem)} \
+            if active else set()
         for item in self._notes().values():
-            item.setFlag(_NO_CONTENTS, active)
-            item._in_overview = active
+            self._hand_over(item, active and item not in self._live)
         self.setFlag(_NO_CONTENTS, not active)
+        self.invalidate()
+
+    def _selection_changed(self) -> None:
+        if self.active:
+            live = {i for i in self._scene.selectedItems() if isinstance(i, NoteItem)}
+            for item in self._live - live:
+                if item.scene() is self._scene:
+                    self._hand_over(item, True)
+            for item in live - self._live:
+                self._hand_over(item, False)
+            self._live = live
         self.invalidate()
 
     def _layout_applied(self) -> None:
@@ -154,9 +176,8 @@ class NotesOverview(QGraphicsItem):
         added = getattr(self._scene, "last_changes", {}).get("added", 1)
         if self.active and added:  # items made by this apply_layout start with contents
             for item in self._notes().values():
-                if not getattr(item, "_in_overview", False):
-                    item.setFlag(_NO_CONTENTS, True)
-                    item._in_overview = True
+                if item not in self._live:
+                    self._hand_over(item, True)
         self.invalidate()
 
     def invalidate(self, *_: Any) -> None:
@@ -183,18 +204,17 @@ class NotesOverview(QGraphicsItem):
             return
         batches = self.batches()
         paint_batches(painter, batches)
-        if batches.live:  # selected notes: where their items are now, with an outline
+        if batches.live:  # selected notes paint their fill; an outline shows them far out
             painter.setRenderHint(_AA, False)
             pen = QPen(qcolor(THEME.selection), 2.0)
             pen.setCosmetic(True)
             painter.setPen(pen)
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            lod = QStyleOptionGraphicsItem.levelOfDetailFromTransform(painter.worldTransform())
+            grow = 2.0 / max(lod, 1e-6)  # two device pixels outside the note
             for item in batches.live:
-                n = item.note
-                pos = item.pos()
-                rect = QRectF(pos.x(), pos.y(), n.rect.w, n.rect.h)
-                painter.setBrush(dimmed_colour(qcolor(n.colour)) if item.dimmed
-                                 else qcolor(n.colour))
-                painter.drawRect(rect)
+                rect = item.mapRectToScene(item.note_rect())
+                painter.drawRect(rect.adjusted(-grow, -grow, grow, grow))
 
 
 __all__ = ["LOD_OVERVIEW", "Batches", "NotesOverview", "build_batches", "dimmed_colour",

@@ -113,13 +113,15 @@ def painting_theme(theme: Theme | None) -> Iterator[None]:
     if theme is None:
         yield
         return
+    outer = getattr(_PAINTING, "theme", None)  # a paint inside a paint (a grab)
     _PAINTING.theme = theme
     object.__setattr__(THEME, "__class__", _PaintTheme)
     try:
         yield
     finally:
-        _PAINTING.theme = None
-        object.__setattr__(THEME, "__class__", Theme)
+        _PAINTING.theme = outer
+        if outer is None:
+            object.__setattr__(THEME, "__class__", Theme)
 
 
 @cache

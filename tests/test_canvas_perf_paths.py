@@ -181,15 +181,27 @@ def test_new_items_join_the_overview(big):
                if colour == QColor("#F1B9C8"))
 
 
-def test_selected_notes_are_drawn_live_far_out(big):
+def test_selected_notes_paint_themselves_far_out(big):
+    """A selected note keeps its contents, so dragging it far out moves it live."""
     _, _, scene, view = big
     view.fit_all()
     item = next(iter(scene.notes.values()))
     item.setSelected(True)
+    assert not item.flags() & NO_CONTENTS
     batches = NotesOverview.of(scene).batches()
     assert item in batches.live
     assert all(item.note.rect.x != r.x() or item.note.rect.y != r.y()
                for _, rects in batches.fills for r in rects)
+    # A live move (what a drag does) shows at the new place.
+    view.set_zoom(0.15)
+    view.centerOn(item.mapRectToScene(item.note_rect()).center())
+    assert NotesOverview.of(scene).active
+    item.setPos(item.pos() + QPointF(0, 40))
+    img = _render(view)
+    x, y = _centre_px(view, item)
+    assert _close(img.pixelColor(x, y), QColor(item.note.colour))
+    scene.clearSelection()
+    assert item.flags() & NO_CONTENTS
 
 
 def test_cached_note_pixmaps_follow_edits(qtbot, demo):
