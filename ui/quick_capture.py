@@ -147,8 +147,8 @@ class QuickCapture(QFrame):
         return (cell[0], lane.id), body, ""
 
     def show_target(self) -> None:
-        if not isValid(self.target_label):
-            return
+        if not (isValid(self.target_label) and isValid(self.window.scene)):
+            return  # the window is being torn down
         target, _body, error = self.route(self.box.text())
         if error:
             self.target_label.setText(error)
