@@ -66,6 +66,10 @@ class CsvImportResult:
     stages_created: list[str] = field(default_factory=list)
     lanes_created: list[str] = field(default_factory=list)
     ignored_columns: list[str] = field(default_factory=list)  # unknown headers, as written
+    # The rows created, so an undo can delete exactly them.
+    note_ids: list[str] = field(default_factory=list)
+    stage_ids: list[str] = field(default_factory=list)
+    lane_ids: list[str] = field(default_factory=list)
 
 
 class CsvError(WaymarkError):
@@ -388,9 +392,11 @@ def import_csv(db: Db, path: str | os.PathLike[str], session_id: str, map_id: st
     for skey, name in new_stages.items():
         stages[skey] = ops.add_stage(db, jmap.id, name)
         result.stages_created.append(name)
+        result.stage_ids.append(stages[skey].id)
     for lkey, (name, kind) in new_lanes.items():
         lanes[lkey] = [ops.add_lane(db, jmap.id, name, kind)]
         result.lanes_created.append(name)
+        result.lane_ids.append(lanes[lkey][0].id)
     for row in rows:
         candidates = lanes[row.lane.casefold()]
         lane = next((c for c in candidates if row.kind and c.kind == row.kind), candidates[0])
@@ -400,6 +406,7 @@ def import_csv(db: Db, path: str | os.PathLike[str], session_id: str, map_id: st
         for _ in range(row.votes):
             db.add(Vote(note_id=note.id, participant_id=None))
         result.notes_added += 1
+        result.note_ids.append(note.id)
         result.votes_added += row.votes
     db.flush()
     return result
