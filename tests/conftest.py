@@ -39,3 +39,13 @@ def _isolated_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
     monkeypatch.delenv("WAYMARK_DB", raising=False)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _release_clipboard_at_exit():
+    """Tests copy notes to the clipboard; hand it a Qt-made copy before Python exits
+    (what the app does on quit), or Qt's exit handlers crash on PySide's object."""
+    yield
+    from ui.clipboard import release_clipboard
+
+    release_clipboard()

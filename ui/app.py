@@ -20,6 +20,7 @@ from journey.queries import list_sessions
 from storage import Library, LibraryError
 from storage.backups import make_backup
 
+from .clipboard import release_clipboard
 from .main_window import SETTINGS_APP, SETTINGS_ORG, MainWindow, app_settings
 from .preferences import Preferences
 
@@ -70,7 +71,9 @@ def run_app(db_path: Path, argv: list[str] | None = None) -> int:
             window.show()
             if backup.reason.startswith("cannot"):
                 window.statusBar().showMessage(f"No backup was made: {backup.reason}", 15000)
-            return app.exec()
+            status = app.exec()
+            release_clipboard()  # before Python shuts down: see its docstring
+            return status
         finally:
             library.close()
     finally:

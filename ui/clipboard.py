@@ -38,3 +38,21 @@ def notes_from_mime(mime: QMimeData | None) -> list[dict[str, Any]]:
         lines = [line.strip() for line in mime.text().splitlines()]
         return [{"text": line[:MAX_TEXT]} for line in lines if line][:MAX_PASTE]
     return []
+
+
+def release_clipboard() -> None:
+    """Swap our clipboard data for a Qt-made copy before Python shuts down.
+
+    The system clipboard keeps the QMimeData we gave it; PySide created that
+    object, and destroying it in Qt's exit handlers, after the interpreter is
+    gone, crashes the process. `setText` makes Qt create the data itself, so
+    the notes stay on the clipboard (as plain text, one per line) after we quit.
+    """
+    from PySide6.QtGui import QGuiApplication
+
+    if QGuiApplication.instance() is None:
+        return
+    board = QGuiApplication.clipboard()
+    mime = board.mimeData()
+    if mime is not None and mime.hasFormat(NOTES_MIME):
+        board.setText(mime.text())
