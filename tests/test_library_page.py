@@ -5,21 +5,37 @@ through a fresh connection."""
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import sqlite3
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QEvent, QSettings, Qt
 from PySide6.QtGui import QPixmap
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
 
 from journey import ops
+from journey.queries import load_map, maps_of
 from journey.templates import BUILTIN_TEMPLATES
 from ui import commands as cmd
 from ui.library_page import THUMB, LibraryPage
 from ui.main_window import MainWindow
+
+
+@pytest.fixture(autouse=True)
+def _no_windows_left():
+    """Delete this test's windows before the next test (a later test that looks at
+    every top-level MainWindow must not meet ours)."""
+    yield
+    gc.collect()  # windows kept alive only by Python reference cycles
+    for w in QApplication.topLevelWidgets():
+        if isinstance(w, MainWindow):
+            w.close()
+            w.deleteLater()
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
 
 @pytest.fixture
@@ -337,23 +353,85 @@ def test_map_shortcuts_do_not_reach_the_hidden_map(qtbot, demo, settings):
     assert window.undo_stack.index() == 0
 
 
+def _fill(library, session_id: str, texts: dict[str, list[str]], scores: list[float]) -> None:
+    """Some notes (by lane kind) and an emotion curve, for a realistic thumbnail."""
+    data = library.read(load_map, library.read(maps_of, session_id)[0].id)
+    for lane in data.lanes:
+        for i, stage in enumerate(data.stages):
+            for text in texts.get(lane.kind, [])[i::len(data.stages)]:
+                library.run(ops.add_note, stage.id, lane.id, text)
+    if data.curves:
+        for stage, score in zip(data.stages, scores, strict=False):
+            library.run(ops.add_curve_point, data.curves[0].curve.id, stage.id, score)
+
+
 def test_library_screenshot(qtbot, three, settings, tmp_path):
     """The page as the user sees it; WAYMARK_SCREENSHOTS=1 writes docs/screenshot-library.png."""
     from storage.mermaid import import_mermaid
 
-    library, *_ = three
+    library, demo, a, b = three
     root = Path(__file__).resolve().parent.parent
     text = (root / "tests" / "fixtures" / "mermaid" / "01-working-day.mmd").read_text("utf-8")
     result = library.run(import_mermaid, text)
     library.run(ops.update_session, result.session_id, date="2026-08-21",
                 facilitator="Jonas Berg")
+    _fill(library, a.id, {
+        "touchpoints": ["Offer letter", "Welcome email", "Laptop pick-up", "Team lunch",
+                        "HR portal", "Buddy chat"],
+        "actions": ["Signs contract", "Reads handbook", "Sets up accounts", "First 1:1"],
+        "pain_points": ["Portal login fails", "Nobody at reception", "Too many tools"],
+        "opportunities": ["Send kit before day one", "One checklist"],
+    }, [2, 1, -2, 1])
+    hotel = library.run(ops.start_session, "Hotel booking", "Purchase and use", (-3, 3),
+                        date="2026-12-03", facilitator="Noor Haddad")
+    _fill(library, hotel.id, {
+        "touchpoints": ["Search ad", "Comparison site", "Booking form", "Check-in desk",
+                        "Loyalty app"],
+        "thoughts": ["Is it central?", "Why this price?", "Where is my room?"],
+        "pain_points": ["Hidden resort fee", "Slow check-in", "Wi-Fi paywall"],
+        "opportunities": ["Show the total price", "Mobile key", "Free Wi-Fi for members"],
+    }, [1, 0, -2, -1, 2])
+    library.run(ops.trash_session, b.id)
     window = make_window(qtbot, library)
+    window.open_session(demo.id)
     window.resize(1280, 800)
     window.library_tools.show_library()
     page = page_of(window)
     page.finish_thumbnails()
+    assert page.visible_titles() == ["Hotel booking", "Coffee subscription",
+                                     "Onboarding journey", "My working day"]
+    assert page.trash_button.text() == "Trash (1)"
     qtbot.wait(50)
     out = root / "docs" / "screenshot-library.png" if os.environ.get(
         "WAYMARK_SCREENSHOTS") else tmp_path / "library.png"
     assert window.grab().save(str(out))
     assert QPixmap(str(out)).width() >= 1000
+
+
+def test_template_operations(library):
+    """Saved templates: listed after the built-ins, names unique ignoring case."""
+    from journey.errors import InvalidEdit, NotFound
+
+    s = library.run(ops.start_session, "Source", "Four stages", (-2, 2))
+    (m,) = library.read(maps_of, s.id)
+    assert (m.scale_min, m.scale_max) == (-2, 2)
+    library.run(ops.save_map_as_template, m.id, "Zeta")
+    library.run(ops.save_map_as_template, m.id, "alpha")
+    names = [t.name for t in library.read(ops.list_templates)]
+    assert names == [t.name for t in BUILTIN_TEMPLATES] + ["alpha", "Zeta"]
+    saved = library.read(ops.list_templates)[-1]
+    assert not saved.builtin and saved.stages == BUILTIN_TEMPLATES[2].stages
+    assert saved.description == "4 stages · 6 lanes"
+    with pytest.raises(InvalidEdit, match="a template named “Zeta” already exists"):
+        library.run(ops.save_map_as_template, m.id, "ZETA")
+    with pytest.raises(InvalidEdit, match="built-in template and cannot be deleted"):
+        library.run(ops.delete_template, "four stages")
+    with pytest.raises(NotFound):
+        library.run(ops.delete_template, "nope")
+    empty = library.run(ops.start_session, "Empty", None, (-3, 3))
+    (em,) = library.read(maps_of, empty.id)
+    with pytest.raises(InvalidEdit, match="no stages or lanes"):
+        library.run(ops.save_map_as_template, em.id, "Nothing")
+    snap = library.run(ops.delete_template, "zeta")
+    library.run(ops.restore, snap)
+    assert [t.name for t in library.read(ops.list_templates)][-1] == "Zeta"

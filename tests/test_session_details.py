@@ -4,6 +4,7 @@ checked in the database through a fresh connection."""
 
 from __future__ import annotations
 
+import gc
 import io
 import os
 import sqlite3
@@ -11,8 +12,9 @@ from pathlib import Path
 
 import pytest
 from PIL import Image
-from PySide6.QtCore import QDate, QSettings, Qt
+from PySide6.QtCore import QDate, QEvent, QSettings, Qt
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
 
 from journey import ops
 from journey.queries import load_map
@@ -20,6 +22,19 @@ from ui.main_window import MainWindow
 from ui.session_details import SessionDetailsDialog
 
 from .test_photos import bomb_png, truncated_jpeg
+
+
+@pytest.fixture(autouse=True)
+def _no_windows_left():
+    """Delete this test's windows before the next test (a later test that looks at
+    every top-level MainWindow must not meet ours)."""
+    yield
+    gc.collect()  # windows kept alive only by Python reference cycles
+    for w in QApplication.topLevelWidgets():
+        if isinstance(w, MainWindow):
+            w.close()
+            w.deleteLater()
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
 
 @pytest.fixture
@@ -64,6 +79,11 @@ def dump(window: MainWindow) -> str:
         return "\n".join(conn.iterdump())
     finally:
         conn.close()
+
+
+def rows_of(window: MainWindow) -> list[str]:
+    """Every row of the library, in no particular order (a restore may renumber rowids)."""
+    return sorted(dump(window).splitlines())
 
 
 def test_session_fields_commit_on_leaving_and_undo(qtbot, window):
@@ -220,13 +240,13 @@ def test_deleting_a_persona_is_undone_with_its_curve_and_maps(qtbot, window):
     points = q(window, "SELECT count(*) FROM curve_point p JOIN curve c ON c.id = p.curve_id "
                "WHERE c.persona_id = ?", maya.id)
     assert curves == [(1,)] and points[0][0] > 0
-    before = dump(window)
+    before = rows_of(window)
     dialog.personas.delete_button.click()
     assert q(window, "SELECT count(*) FROM persona WHERE id = ?", maya.id) == [(0,)]
     assert q(window, "SELECT count(*) FROM curve") == [(0,)]
     assert q(window, "SELECT persona_id FROM journey_map") == [(None,)]
     window.undo_stack.undo()
-    assert dump(window) == before
+    assert rows_of(window) == before
     dialog.close()
 
 
@@ -247,8 +267,8 @@ def test_maps_added_renamed_moved_duplicated_deleted(qtbot, window, settings):
     editor = tab.list.findChild(type(tab.name_edit))
     assert editor is not None
     editor.setText("Blueprint")
-    QTest.keyClick(editor, Qt.Key.Key_Return)
-    assert q(window, maps, sid) == [("Current state",), ("Blueprint",)]
+    QTest.keyClick(editor, Qt.Key.Key_Return)  # the list commits its editor queued
+    qtbot.waitUntil(lambda: q(window, maps, sid) == [("Current state",), ("Blueprint",)])
     tab.buttons["up"].click()
     assert q(window, maps, sid) == [("Blueprint",), ("Current state",)]
     tab.select(current)
@@ -264,13 +284,13 @@ def test_maps_added_renamed_moved_duplicated_deleted(qtbot, window, settings):
     tab.persona_box.activated.emit(tab.persona_box.currentIndex())
     assert q(window, "SELECT persona_id FROM journey_map WHERE id = ?", future) == [(maya,)]
     tab.select(current)
-    before = dump(window)
+    before = rows_of(window)
     tab.buttons["delete"].click()
     assert q(window, maps, sid) == [("Blueprint",), ("Future state",)]
     assert q(window, notes, current) == [(0,)]
     assert window.map_id != current
     window.undo_stack.undo()
-    assert dump(window) == before  # every row back, same ids and places
+    assert rows_of(window) == before  # every row back, same ids and places
     window.show_map(current)
     assert len(window.library.read(load_map, current).all_notes()) == 44
     texts = [window.undo_stack.text(i) for i in range(window.undo_stack.count())]

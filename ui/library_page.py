@@ -18,7 +18,7 @@ import io
 from datetime import date as _date
 from typing import Any
 
-from PySide6.QtCore import QDate, QEvent, QRectF, QSettings, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QDate, QEvent, QObject, QRectF, QSettings, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -27,8 +27,8 @@ from PySide6.QtGui import (
     QKeySequence,
     QPainter,
     QPainterPath,
-    QPen,
     QPalette,
+    QPen,
     QPixmap,
 )
 from PySide6.QtWidgets import (
@@ -197,6 +197,29 @@ def _card_list(card: QSize, thumb_h: int, parent: QWidget) -> QListWidget:
     return view
 
 
+class TypingKeys(QObject):
+    """Keeps plain keys (Return, Delete, letters …) inside a dialog.
+
+    The window's map shortcuts (Return adds a note, Delete deletes one) must not
+    fire while the facilitator types in one of our dialogs: a ShortcutOverride
+    accepted here turns the key back into an ordinary key press for the field."""
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent):
+            mods = event.modifiers() & ~(Qt.KeyboardModifier.ShiftModifier
+                                         | Qt.KeyboardModifier.KeypadModifier)
+            if not mods and event.key() not in (Qt.Key.Key_F1, Qt.Key.Key_F11):
+                event.accept()
+                return True
+        return False
+
+
+def keep_typing_keys(dialog: QWidget) -> QWidget:
+    """Install `TypingKeys` on a dialog (kept alive as its child); returns the dialog."""
+    dialog.installEventFilter(TypingKeys(dialog))
+    return dialog
+
+
 class NewSessionDialog(QDialog):
     """Title, template, date and facilitator of a new session."""
 
@@ -230,6 +253,7 @@ class NewSessionDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.buttons)
         self.setMinimumWidth(420)
+        keep_typing_keys(self)
         self._update()
 
     def _update(self) -> None:
@@ -645,7 +669,7 @@ class LibraryPage(QWidget):
         row = next((r for r in self._rows if r["id"] == session_id), None)
         if row is None:
             return None
-        dialog = QInputDialog(self.window())
+        dialog = keep_typing_keys(QInputDialog(self.window()))
         dialog.setWindowTitle("Rename session")
         dialog.setLabelText("New title:")
         dialog.setTextValue(row["title"])

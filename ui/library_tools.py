@@ -17,6 +17,7 @@ not delete a note of the hidden map); everything comes back as it was.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
@@ -35,7 +36,7 @@ from journey import ops
 from journey.errors import WaymarkError
 from journey.queries import list_sessions
 
-from .library_page import LibraryPage
+from .library_page import LibraryPage, keep_typing_keys
 from .preferences import Preferences, PreferencesDialog
 from .session_details import SessionDetailsDialog
 
@@ -148,14 +149,21 @@ class LibraryTools(QObject):
                 widget.hide()
             self._saved_title = w.windowTitle()
             self._saved_counts = w.counts_label.text()
+            w.zoom_label.hide()  # the zoom of a map that is not shown
         title = w.data.session.title if getattr(w, "doc", None) is not None else ""
         self.page.set_current(w.session_id, title)
         self.page.setGeometry(self.area.rect())
         self.page.show()
         self.page.raise_()
+        if w.session_id is not None:
+            self.page.select(w.session_id)  # Enter goes back to it; arrows move from it
         self.page.search.setFocus()
         w.setWindowTitle("Library — Waymark")
         self._update_counts()
+
+    def show_library_if_nothing_open(self) -> None:
+        if self.window.session_id is None:
+            self.show_library()
 
     def show_editor(self) -> None:
         w = self.window
@@ -164,6 +172,7 @@ class LibraryTools(QObject):
         if self.library_visible:
             self.page.hide()
             self._restore_chrome()
+            w.zoom_label.show()
             if self._saved_title:
                 w.setWindowTitle(self._saved_title)
                 w.counts_label.setText(self._saved_counts)
@@ -245,7 +254,7 @@ class LibraryTools(QObject):
         if w.session_id is None:
             w.show_error("Open a session first")
             return None
-        dialog = SessionDetailsDialog(w, w.session_id, tab)
+        dialog = keep_typing_keys(SessionDetailsDialog(w, w.session_id, tab))
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
         self.details_dialog = dialog
@@ -257,7 +266,7 @@ class LibraryTools(QObject):
         if w.map_id is None or w.data is None:
             w.show_error("There is no map to save as a template")
             return None
-        dialog = QInputDialog(w)
+        dialog = keep_typing_keys(QInputDialog(w))
         dialog.setWindowTitle("Save map as template")
         dialog.setLabelText("Template name (keeps the stages and lanes, not the notes):")
         dialog.setTextValue(w.data.map.name if w.data.map.name != "Current state"
@@ -298,6 +307,7 @@ class LibraryTools(QObject):
     def show_preferences(self) -> PreferencesDialog:
         dialog = PreferencesDialog(Preferences.load(self.settings),
                                    self.window.library.read(ops.list_templates), self.window)
+        keep_typing_keys(dialog)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.accepted.connect(lambda: self.apply_preferences(dialog.values()))
         dialog.open()
@@ -311,8 +321,12 @@ class LibraryTools(QObject):
         style = prefs.style()
         self.window.map_style = style
         for doc in list(self.window.docs.values()):
-            if doc.style != style:
-                doc.set_style(style)
+            # Only the text sizes: other parts may have tuned the style (voting dots).
+            wanted = replace(doc.style, note_size=style.note_size,
+                             header_size=style.header_size,
+                             lane_header_size=style.lane_header_size)
+            if doc.style != wanted:
+                doc.set_style(wanted)
         self.page.refresh()
 
     # -- events --------------------------------------------------------------------------
@@ -339,5 +353,5 @@ def install(window: Any) -> None:
     window.library_page = tools.page
     if not window.library.read(list_sessions):
         # Nothing to open: start on the library once the window is set up.
-        QTimer.singleShot(0, lambda: window.session_id is None and tools.show_library())
+        QTimer.singleShot(0, tools, tools.show_library_if_nothing_open)
 
