@@ -50,3 +50,63 @@ def _release_clipboard_at_exit():
     from ui.clipboard import release_clipboard
 
     release_clipboard()
+
+
+@pytest.fixture
+def open_window(qtbot, tmp_path: Path):
+    """Factory: a real MainWindow on `library`, shown and active (so its shortcuts
+    work), with settings in a file of its own unless `settings` is given."""
+    from PySide6.QtCore import QSettings
+
+    from ui.main_window import MainWindow
+
+    def make(library: Library, settings: QSettings | None = None,
+             size: tuple[int, int] = (1400, 900)) -> MainWindow:
+        if settings is None:
+            settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+        window = MainWindow(library, settings)
+        qtbot.addWidget(window)
+        window.resize(*size)
+        with qtbot.waitActive(window):
+            window.show()
+            window.activateWindow()
+        return window
+
+    return make
+
+
+@pytest.fixture
+def settings(tmp_path: Path):
+    """The app's own QSettings ("Waymark", "Waymark"), empty, inside this test's folder.
+
+    QSettings caches its search path per process, so it is pointed at this
+    test's XDG_CONFIG_HOME again for every test."""
+    from PySide6.QtCore import QSettings
+
+    QSettings.setPath(QSettings.Format.NativeFormat, QSettings.Scope.UserScope,
+                      os.environ["XDG_CONFIG_HOME"])
+    s = QSettings("Waymark", "Waymark")
+    s.clear()
+    return s
+
+
+@pytest.fixture(autouse=True)
+def _no_windows_left():
+    """Delete each test's main windows before the next test, so a test that looks at
+    every top-level MainWindow never meets another test's (kept alive by a cycle)."""
+    yield
+    from PySide6.QtCore import QEvent
+    from PySide6.QtWidgets import QApplication
+
+    if QApplication.instance() is None:
+        return
+    from ui.main_window import MainWindow
+
+    # Windows kept alive by a Python reference cycle are still top-level widgets,
+    # so no garbage collection is needed to find them (it would cost every test).
+    left = [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow)]
+    for w in left:
+        w.close()
+        w.deleteLater()
+    if left:
+        QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)

@@ -5,17 +5,15 @@ through a fresh connection."""
 
 from __future__ import annotations
 
-import gc
 import json
 import os
 import sqlite3
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QEvent, QSettings, Qt
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QPixmap
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication
 
 from journey import ops
 from journey.queries import load_map, maps_of
@@ -23,29 +21,6 @@ from journey.templates import BUILTIN_TEMPLATES
 from ui import commands as cmd
 from ui.library_page import THUMB, LibraryPage
 from ui.main_window import MainWindow
-
-
-@pytest.fixture(autouse=True)
-def _no_windows_left():
-    """Delete this test's windows before the next test (a later test that looks at
-    every top-level MainWindow must not meet ours)."""
-    yield
-    gc.collect()  # windows kept alive only by Python reference cycles
-    for w in QApplication.topLevelWidgets():
-        if isinstance(w, MainWindow):
-            w.close()
-            w.deleteLater()
-    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
-
-
-@pytest.fixture
-def settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> QSettings:
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))  # thumbnails
-    QSettings.setPath(QSettings.Format.NativeFormat, QSettings.Scope.UserScope,
-                      os.environ["XDG_CONFIG_HOME"])
-    s = QSettings("Waymark", "Waymark")
-    s.clear()
-    return s
 
 
 def make_window(qtbot, library) -> MainWindow:

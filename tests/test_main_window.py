@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import pytest
 from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
@@ -13,17 +10,6 @@ from canvas.note_item import NoteItem
 from journey import ops
 from journey.queries import list_sessions, maps_of
 from ui.main_window import MainWindow
-
-
-@pytest.fixture
-def settings(tmp_path: Path) -> QSettings:
-    # conftest points XDG_CONFIG_HOME at tmp_path; QSettings caches its search
-    # path per process, so set it again for every test.
-    QSettings.setPath(QSettings.Format.NativeFormat, QSettings.Scope.UserScope,
-                      os.environ["XDG_CONFIG_HOME"])
-    s = QSettings("Waymark", "Waymark")
-    s.clear()
-    return s
 
 
 def _window(qtbot, library, settings) -> MainWindow:

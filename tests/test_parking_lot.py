@@ -4,10 +4,9 @@ and back — each checked in the library through a fresh SQLite connection."""
 from __future__ import annotations
 
 import sqlite3
-from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QPoint, QPointF, QSettings, Qt
+from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
 from PySide6.QtWidgets import QApplication
 
@@ -17,15 +16,8 @@ from ui.parking_lot import PARKED_MIME, ids_from_mime
 
 
 @pytest.fixture
-def window(qtbot, demo, tmp_path: Path) -> MainWindow:
-    library, _session = demo
-    w = MainWindow(library, QSettings(str(tmp_path / "settings.ini"),
-                                      QSettings.Format.IniFormat))
-    qtbot.addWidget(w)
-    w.resize(1400, 900)
-    with qtbot.waitActive(w):
-        w.show()
-        w.activateWindow()
+def window(demo, open_window) -> MainWindow:
+    w = open_window(demo[0])
     w.workshop.parking.dock.show()
     return w
 

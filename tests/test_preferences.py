@@ -3,13 +3,10 @@ and used by what they govern (new sessions and maps, map text, backups)."""
 
 from __future__ import annotations
 
-import gc
-import os
 import sqlite3
-from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QEvent, QSettings, QTimer
+from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtWidgets import QApplication
 
 from journey import ops
@@ -18,29 +15,6 @@ from storage import Library
 from storage.backups import list_backups
 from ui.main_window import MainWindow
 from ui.preferences import HIGH_CONTRAST_STRONG, Preferences
-
-
-@pytest.fixture(autouse=True)
-def _no_windows_left():
-    """Delete this test's windows before the next test (a later test that looks at
-    every top-level MainWindow must not meet ours)."""
-    yield
-    gc.collect()  # windows kept alive only by Python reference cycles
-    for w in QApplication.topLevelWidgets():
-        if isinstance(w, MainWindow):
-            w.close()
-            w.deleteLater()
-    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
-
-
-@pytest.fixture
-def settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> QSettings:
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
-    QSettings.setPath(QSettings.Format.NativeFormat, QSettings.Scope.UserScope,
-                      os.environ["XDG_CONFIG_HOME"])
-    s = QSettings("Waymark", "Waymark")
-    s.clear()
-    return s
 
 
 def make_window(qtbot, library) -> MainWindow:

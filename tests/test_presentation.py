@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage, QPainter
 
 from export.qt_paint import PROJECTOR_THEME, THEME, Theme, painting_theme
@@ -16,15 +15,8 @@ from ui.main_window import MainWindow
 
 
 @pytest.fixture
-def window(qtbot, demo, tmp_path: Path) -> MainWindow:
-    library, _session = demo
-    w = MainWindow(library, QSettings(str(tmp_path / "settings.ini"),
-                                      QSettings.Format.IniFormat))
-    qtbot.addWidget(w)
-    w.resize(1400, 900)
-    with qtbot.waitActive(w):
-        w.show()
-        w.activateWindow()
+def window(demo, open_window) -> MainWindow:
+    w = open_window(demo[0])
     return w
 
 

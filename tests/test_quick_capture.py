@@ -4,10 +4,9 @@ route them to the lane of that kind in the same stage, park: to the parking lot.
 from __future__ import annotations
 
 import sqlite3
-from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 
 from journey import ops
 from journey.models import LaneKind
@@ -15,20 +14,9 @@ from ui.main_window import MainWindow
 from ui.quick_capture import PARK, parse_capture
 
 
-def make_window(qtbot, library, tmp_path: Path) -> MainWindow:
-    w = MainWindow(library, QSettings(str(tmp_path / "settings.ini"),
-                                      QSettings.Format.IniFormat))
-    qtbot.addWidget(w)
-    w.resize(1400, 900)
-    with qtbot.waitActive(w):
-        w.show()
-        w.activateWindow()
-    return w
-
-
 @pytest.fixture
-def window(qtbot, demo, tmp_path: Path) -> MainWindow:
-    return make_window(qtbot, demo[0], tmp_path)
+def window(demo, open_window) -> MainWindow:
+    return open_window(demo[0])
 
 
 def cell_texts(window: MainWindow, stage: str, lane_kind: str) -> list[str]:
@@ -99,9 +87,9 @@ def test_selected_note_and_first_cell_and_parking(qtbot, window):
     assert capture.box.text() == "kpi: Conversion rate"
 
 
-def test_a_session_without_a_map_captures_into_the_parking_lot(qtbot, library, tmp_path):
+def test_a_session_without_a_map_captures_into_the_parking_lot(qtbot, library, open_window):
     session = library.run(ops.create_session, "Kick-off", template=None, map_name=None)
-    window = make_window(qtbot, library, tmp_path)
+    window = open_window(library)
     window.open_session(session.id)
     assert window.doc is None
     type_note(qtbot, window, "Who owns the onboarding emails?")

@@ -4,17 +4,14 @@ checked in the database through a fresh connection."""
 
 from __future__ import annotations
 
-import gc
 import io
-import os
 import sqlite3
 from pathlib import Path
 
 import pytest
 from PIL import Image
-from PySide6.QtCore import QDate, QEvent, QSettings, Qt
+from PySide6.QtCore import QDate, QSettings, Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication
 
 from journey import ops
 from journey.queries import load_map
@@ -22,29 +19,6 @@ from ui.main_window import MainWindow
 from ui.session_details import SessionDetailsDialog
 
 from .test_photos import bomb_png, truncated_jpeg
-
-
-@pytest.fixture(autouse=True)
-def _no_windows_left():
-    """Delete this test's windows before the next test (a later test that looks at
-    every top-level MainWindow must not meet ours)."""
-    yield
-    gc.collect()  # windows kept alive only by Python reference cycles
-    for w in QApplication.topLevelWidgets():
-        if isinstance(w, MainWindow):
-            w.close()
-            w.deleteLater()
-    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
-
-
-@pytest.fixture
-def settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> QSettings:
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
-    QSettings.setPath(QSettings.Format.NativeFormat, QSettings.Scope.UserScope,
-                      os.environ["XDG_CONFIG_HOME"])
-    s = QSettings("Waymark", "Waymark")
-    s.clear()
-    return s
 
 
 @pytest.fixture

@@ -3,10 +3,7 @@ its overlay and the time-up signal; the clock arithmetic with a fake clock."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-from PySide6.QtCore import QSettings
 
 from journey.errors import InvalidEdit
 from ui.main_window import MainWindow
@@ -14,15 +11,8 @@ from ui.timer import Countdown, format_clock, parse_duration
 
 
 @pytest.fixture
-def window(qtbot, demo, tmp_path: Path) -> MainWindow:
-    library, _session = demo
-    w = MainWindow(library, QSettings(str(tmp_path / "settings.ini"),
-                                      QSettings.Format.IniFormat))
-    qtbot.addWidget(w)
-    w.resize(1400, 900)
-    with qtbot.waitActive(w):
-        w.show()
-        w.activateWindow()
+def window(demo, open_window) -> MainWindow:
+    w = open_window(demo[0])
     return w
 
 

@@ -3,9 +3,7 @@ sticky headers and zoom to stage, driven with pytest-qt keys and clicks."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QPoint, QPointF, QRectF, QSettings, Qt
@@ -18,15 +16,6 @@ from journey import ops
 from journey.queries import load_map, maps_of
 from journey.search import filter_notes, find_notes
 from ui.main_window import MainWindow
-
-
-@pytest.fixture
-def settings(tmp_path: Path) -> QSettings:
-    QSettings.setPath(QSettings.Format.NativeFormat, QSettings.Scope.UserScope,
-                      os.environ["XDG_CONFIG_HOME"])
-    s = QSettings("Waymark", "Waymark")
-    s.clear()
-    return s
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QPoint, QSettings, Qt
@@ -18,17 +17,10 @@ from ui.voting_dialogs import ranks
 
 
 @pytest.fixture
-def window(qtbot, demo, tmp_path: Path) -> MainWindow:
+def window(demo, open_window) -> MainWindow:
     QSettings.setPath(QSettings.Format.NativeFormat, QSettings.Scope.UserScope,
                       os.environ["XDG_CONFIG_HOME"])
-    library, _session = demo
-    w = MainWindow(library, QSettings(str(tmp_path / "settings.ini"),
-                                      QSettings.Format.IniFormat))
-    qtbot.addWidget(w)
-    w.resize(1400, 900)
-    with qtbot.waitActive(w):
-        w.show()
-        w.activateWindow()
+    w = open_window(demo[0])
     return w
 
 
