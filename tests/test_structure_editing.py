@@ -222,10 +222,20 @@ def test_add_a_stage_from_the_keyboard(qtbot, window):
     qtbot.keyClick(window.view, Qt.Key.Key_Return)
     names = [s.name for s in stored(window).stages]
     assert names == ["Awareness", "Consideration", "Purchase", "Delivery", "Service", "Loyalty"]
-    assert window.undo_stack.count() == 2  # add, then rename
-    undo(qtbot, window)
+    assert window.undo_stack.count() == 1  # adding and naming it is one step
+    assert window.undo_stack.text(0) == "Add stage “Delivery”"
     undo(qtbot, window)
     assert len(stored(window).stages) == 5
+    window.undo_stack.redo()  # redo brings it back with the typed name
+    names = [s.name for s in stored(window).stages]
+    assert names == ["Awareness", "Consideration", "Purchase", "Delivery", "Service", "Loyalty"]
+    # Renaming later is a step of its own.
+    window.structure.rename(stored(window).stages[3].id)
+    qtbot.keyClick(window.structure.editor.edit, Qt.Key.Key_End)  # the name opens selected
+    qtbot.keyClicks(window.structure.editor.edit, " days")
+    qtbot.keyClick(window.view, Qt.Key.Key_Return)
+    assert [s.name for s in stored(window).stages][3] == "Delivery days"
+    assert window.undo_stack.count() == 2
 
 
 def test_keyboard_moves_and_steps_between_headers(qtbot, window):

@@ -190,6 +190,18 @@ def _lane(doc: MapDocument, lane_id: str):
     return next(lane for lane in doc.data.lanes if lane.id == lane_id)
 
 
+def name_fresh_row(command: OpCommand, name: str) -> None:
+    """Give a just-added stage or lane its typed name inside the add command itself,
+    so "add, then name it" is one undo step. The name is committed at once."""
+    op, args, kwargs = command._redo[0]
+    row_id = kwargs.get("stage_id") or kwargs.get("lane_id")
+    rename = ops.rename_stage if op is ops.add_stage else ops.rename_lane
+    command.doc.run(rename, row_id, name)
+    command._redo = [(op, (args[0], name.strip(), *args[2:]), kwargs)]
+    kind = "stage" if op is ops.add_stage else "lane"
+    command.setText(f"Add {kind} “{name.strip()}”")
+
+
 def rename_stage(doc: MapDocument, stage_id: str, name: str) -> OpCommand | None:
     old = _stage(doc, stage_id).name
     if name.strip() == old:

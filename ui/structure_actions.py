@@ -36,6 +36,7 @@ from canvas.header_edit import InlineEditor
 from canvas.header_items import LaneHeaderItem, StageHeaderItem, chevron_rect
 from canvas.legend_item import LegendItem
 from canvas.note_item import NoteItem
+from journey.errors import WaymarkError
 from journey.layout import ScaleShape
 from journey.models import LaneKind
 from journey.ops.structure import MAX_STAGE_WIDTH, MIN_STAGE_WIDTH
@@ -409,6 +410,7 @@ class StructureEditor(CurveEditing, QObject):
         command, stage_id = cmd.add_stage(self.doc, "New stage", index)
         if not self.push(command):
             return None
+        self._fresh = (stage_id, command)
         item = self.scene.stages.get(stage_id)
         if item is not None:
             self.select(item)
@@ -424,6 +426,7 @@ class StructureEditor(CurveEditing, QObject):
         command, lane_id = cmd.add_lane(self.doc, LaneKind(kind).label, kind, index)
         if not self.push(command):
             return None
+        self._fresh = (lane_id, command)
         item = self.scene.lanes.get(lane_id)
         if item is not None:
             self.select(item)
@@ -462,6 +465,15 @@ class StructureEditor(CurveEditing, QObject):
                 self.push(cmd.set_curve_point(self.doc, target, label=text))
             return
         if not text:
+            return
+        fresh, self._fresh = getattr(self, "_fresh", None), None
+        stack = self.window.undo_stack
+        if (fresh and fresh[0] == target and stack.count() and stack.index() == stack.count()
+                and stack.command(stack.index() - 1) is fresh[1]):
+            try:  # the name typed right after adding belongs to the add
+                cmd.name_fresh_row(fresh[1], text)
+            except WaymarkError as exc:
+                self.window.show_error(str(exc))
             return
         if kind == "stage" and self._stage(target):
             self.push(cmd.rename_stage(self.doc, target, text))
