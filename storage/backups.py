@@ -12,6 +12,7 @@ caller carries on.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import sqlite3
@@ -53,15 +54,31 @@ def list_backups(db_path: Path) -> list[Path]:
     return [p for _, p in sorted(found)]
 
 
-def _changed_since(db_path: Path, backup: Path) -> bool:
-    newest = backup.stat().st_mtime
+FINGERPRINT_FILE = "last-backup.sha256"
+
+
+def _fingerprint(db_path: Path) -> str:
+    """A hash of the library's bytes (the file and its WAL, if any).
+
+    Compared by content rather than by file times, which tick too coarsely
+    (a few ms on Linux) to tell an edit made right after a backup."""
+    digest = hashlib.sha256()
     for path in (db_path, db_path.with_name(db_path.name + "-wal")):
         try:
-            if path.stat().st_mtime > newest:
-                return True
+            with open(path, "rb") as fh:
+                for chunk in iter(lambda: fh.read(1 << 20), b""):
+                    digest.update(chunk)
         except FileNotFoundError:
-            continue
-    return False
+            digest.update(b"-")
+    return digest.hexdigest()
+
+
+def _unchanged_since(db_path: Path, backup: Path, fingerprint: str) -> bool:
+    try:
+        recorded = (backup_folder(db_path) / FINGERPRINT_FILE).read_text().split()
+    except OSError:
+        return False
+    return recorded == [backup.name, fingerprint]
 
 
 def make_backup(db_path: str | os.PathLike[str], keep: int = DEFAULT_KEEP,
@@ -80,7 +97,8 @@ def make_backup(db_path: str | os.PathLike[str], keep: int = DEFAULT_KEEP,
     except OSError as exc:
         return BackupResult(None, reason=f"cannot read {db_path.name}: {exc.strerror or exc}")
     existing = list_backups(db_path)
-    if existing and not _changed_since(db_path, existing[-1]):
+    fingerprint = _fingerprint(db_path)
+    if existing and _unchanged_since(db_path, existing[-1], fingerprint):
         return BackupResult(None, _prune(existing, keep), reason="unchanged since the last backup")
     folder = backup_folder(db_path)
     stamp = (now or datetime.now()).strftime("%Y-%m-%d-%H%M%S")
@@ -96,6 +114,7 @@ def make_backup(db_path: str | os.PathLike[str], keep: int = DEFAULT_KEEP,
             backup_copy(conn, dest)
         finally:
             conn.close()
+        (folder / FINGERPRINT_FILE).write_text(f"{dest.name} {fingerprint}\n")
     except (OSError, sqlite3.Error) as exc:
         reason = getattr(exc, "strerror", None) or str(exc).splitlines()[0]
         return BackupResult(None, reason=f"cannot back up to {folder}: {reason}")

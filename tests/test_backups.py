@@ -79,3 +79,23 @@ def test_keep_zero_turns_backups_off_but_keeps_old_ones(tmp_path: Path) -> None:
     make_backup(db, now=T0)
     assert make_backup(db, keep=0).path is None
     assert len(list_backups(db)) == 1
+
+
+def test_an_edit_in_the_same_clock_tick_is_still_backed_up(tmp_path: Path) -> None:
+    """File times tick coarsely; an edit stamped with the backup's own time must
+    still count as a change (the app once skipped such a backup)."""
+    import os
+
+    db = tmp_path / "library.sqlite"
+    with Library(db) as lib:
+        lib.run(ops.create_session, "Kick-off")
+    first = make_backup(db, now=T0).path
+    with Library(db) as lib:
+        lib.run(ops.create_session, "Same tick")
+    stamp = first.stat().st_mtime_ns
+    for path in (db, db.with_name(db.name + "-wal")):
+        if path.exists():
+            os.utime(path, ns=(stamp, stamp))
+    again = make_backup(db, now=T0 + timedelta(minutes=1))
+    assert again.path is not None, again.reason
+    assert "Same tick" in _titles(again.path)
