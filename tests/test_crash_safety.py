@@ -12,8 +12,8 @@ import time
 from pathlib import Path
 
 import pytest
-from benchmarks.generate import generate_session
 
+from benchmarks.generate import generate_session
 from storage import Library
 from storage.interchange import write_session_json
 
