@@ -20,11 +20,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from .library import backup_copy
+from .library import SQLITE_HEADER, backup_copy
 
 DEFAULT_KEEP = 5
 MAX_KEEP = 50
-_SQLITE_HEADER = b"SQLite format 3\x00"
 
 
 @dataclass(frozen=True)
@@ -90,7 +89,7 @@ def make_backup(db_path: str | os.PathLike[str], keep: int = DEFAULT_KEEP,
         return BackupResult(None, reason="backups are turned off")
     try:
         with open(db_path, "rb") as fh:
-            if fh.read(16) != _SQLITE_HEADER:
+            if fh.read(16) != SQLITE_HEADER:
                 return BackupResult(None, reason=f"{db_path.name} is not an SQLite database")
     except FileNotFoundError:
         return BackupResult(None, reason="there is no library yet")

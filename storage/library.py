@@ -30,7 +30,7 @@ P = ParamSpec("P")
 R = TypeVar("R")
 
 BUSY_TIMEOUT_MS = 5000
-_SQLITE_HEADER = b"SQLite format 3\x00"
+SQLITE_HEADER = b"SQLite format 3\x00"  # the first 16 bytes of every SQLite file
 
 
 class LibraryError(WaymarkError):
@@ -65,7 +65,7 @@ def check_and_migrate(path: Path, backup: bool = True) -> list[int]:
     """Make `path` a library at the latest schema; returns the migration steps run."""
     if path.exists() and path.stat().st_size > 0:
         with open(path, "rb") as fh:
-            if fh.read(16) != _SQLITE_HEADER:
+            if fh.read(16) != SQLITE_HEADER:
                 raise LibraryError(f"{path} is not a Waymark library (not an SQLite database)")
     else:
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -14,25 +14,17 @@ library of many sessions opens without a pause.
 
 from __future__ import annotations
 
-import io
-from datetime import date as _date
 from typing import Any
 
-from PySide6.QtCore import QDate, QEvent, QObject, QRectF, QSettings, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QDate, QEvent, QObject, QSettings, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QColor,
-    QFont,
-    QFontMetrics,
     QKeyEvent,
     QKeySequence,
-    QPainter,
-    QPainterPath,
     QPalette,
-    QPen,
     QPixmap,
 )
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QDateEdit,
     QDialog,
@@ -47,9 +39,6 @@ from PySide6.QtWidgets import (
     QMenu,
     QMessageBox,
     QPushButton,
-    QStyle,
-    QStyledItemDelegate,
-    QStyleOptionViewItem,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -63,139 +52,24 @@ from journey.templates import TemplateSpec
 from storage import Library
 from storage.duplicate import duplicate_session
 
+from .messages import show_one_line
 from .preferences import BLANK, Preferences
+from .session_cards import (
+    ID,
+    INFO,
+    INK,
+    MUTED,
+    PAGE_BG,
+    THUMB,
+    card_list,
+    nice_date,
+    pixmap_of,
+    plural,
+    short_title,
+)
 
-ID = Qt.ItemDataRole.UserRole
-THUMB = Qt.ItemDataRole.UserRole + 1
-INFO = Qt.ItemDataRole.UserRole + 2
 FAILED = object()  # what `_run` returns when the operation was refused
 SORTS = [("date", "Newest first"), ("date_asc", "Oldest first"), ("title", "Title A–Z")]
-ACCENT = "#0072B2"
-INK = "#1F2933"
-MUTED = "#66727F"
-LINE = "#D6DCE4"
-PAGE_BG = "#F3F5F8"
-
-
-def nice_date(iso: str) -> str:
-    try:
-        d = _date.fromisoformat(iso)
-    except (TypeError, ValueError):
-        return iso or ""
-    return f"{d.day} {d:%b %Y}"
-
-
-def plural(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
-
-
-class CardDelegate(QStyledItemDelegate):
-    """A card: thumbnail on top, then a bold title and up to two quiet lines."""
-
-    def __init__(self, card: QSize, thumb_h: int, parent: Any = None) -> None:
-        super().__init__(parent)
-        self.card, self.thumb_h = card, thumb_h
-
-    def sizeHint(self, option: QStyleOptionViewItem, index: Any) -> QSize:
-        return self.card
-
-    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Any) -> None:
-        painter.save()
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
-        r = QRectF(option.rect).adjusted(5, 5, -5, -5)
-        selected = bool(option.state & QStyle.StateFlag.State_Selected)
-        hover = bool(option.state & QStyle.StateFlag.State_MouseOver)
-        info: dict[str, Any] = index.data(INFO) or {}
-        path = QPainterPath()
-        path.addRoundedRect(r, 8, 8)
-        painter.fillPath(path, QColor("#FFFFFF"))
-        pen = QPen(QColor(ACCENT if selected else "#AEB8C2" if hover else LINE),
-                   2.2 if selected else 1.0)
-        painter.setPen(pen)
-        painter.drawPath(path)
-        thumb = QRectF(r.x() + 8, r.y() + 8, r.width() - 16, self.thumb_h)
-        clip = QPainterPath()
-        clip.addRoundedRect(thumb, 5, 5)
-        pix = index.data(THUMB)
-        painter.save()
-        painter.setClipPath(clip)
-        if isinstance(pix, QPixmap) and not pix.isNull():
-            painter.drawPixmap(thumb, pix, QRectF(pix.rect()))
-        else:
-            painter.fillRect(thumb, QColor("#E3E7EC"))
-            painter.setPen(QColor(MUTED))
-            painter.drawText(thumb, Qt.AlignmentFlag.AlignCenter, info.get("placeholder", ""))
-        painter.restore()
-        if info.get("plus"):
-            self._plus(painter, thumb)
-        if info.get("badge"):
-            self._badge(painter, thumb, info["badge"])
-        x, w = r.x() + 10, r.width() - 20
-        y = thumb.bottom() + 8
-        title_font = QFont(option.font)
-        title_font.setBold(True)
-        title_font.setPointSizeF(option.font.pointSizeF() * 1.08)
-        fm = QFontMetrics(title_font)
-        painter.setFont(title_font)
-        painter.setPen(QColor(INK))
-        title = fm.elidedText(index.data(Qt.ItemDataRole.DisplayRole) or "",
-                              Qt.TextElideMode.ElideRight, int(w))
-        painter.drawText(QRectF(x, y, w, fm.height()), Qt.AlignmentFlag.AlignLeft, title)
-        y += fm.height() + 2
-        small = QFont(option.font)
-        small.setPointSizeF(option.font.pointSizeF() * 0.92)
-        fm = QFontMetrics(small)
-        painter.setFont(small)
-        painter.setPen(QColor(MUTED))
-        for line in info.get("lines", []):
-            text = fm.elidedText(line, Qt.TextElideMode.ElideRight, int(w))
-            painter.drawText(QRectF(x, y, w, fm.height()), Qt.AlignmentFlag.AlignLeft, text)
-            y += fm.height() + 1
-        painter.restore()
-
-    def _badge(self, painter: QPainter, thumb: QRectF, text: str) -> None:
-        font = QFont(painter.font())
-        font.setBold(True)
-        font.setPointSizeF(max(7.0, font.pointSizeF() * 0.85))
-        fm = QFontMetrics(font)
-        w, h = fm.horizontalAdvance(text) + 14, fm.height() + 4
-        badge = QRectF(thumb.right() - w - 6, thumb.y() + 6, w, h)
-        path = QPainterPath()
-        path.addRoundedRect(badge, h / 2, h / 2)
-        painter.fillPath(path, QColor(ACCENT))
-        painter.setFont(font)
-        painter.setPen(QColor("#FFFFFF"))
-        painter.drawText(badge, Qt.AlignmentFlag.AlignCenter, text)
-
-    def _plus(self, painter: QPainter, thumb: QRectF) -> None:
-        painter.fillRect(thumb, QColor("#FFFFFF"))
-        pen = QPen(QColor("#AEB8C2"), 1.5, Qt.PenStyle.DashLine)
-        painter.setPen(pen)
-        painter.drawRoundedRect(thumb.adjusted(1, 1, -1, -1), 5, 5)
-        c = thumb.center()
-        painter.setPen(QPen(QColor(ACCENT), 3, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap))
-        painter.drawLine(c.x() - 12, c.y(), c.x() + 12, c.y())
-        painter.drawLine(c.x(), c.y() - 12, c.x(), c.y() + 12)
-
-
-def _card_list(card: QSize, thumb_h: int, parent: QWidget) -> QListWidget:
-    view = QListWidget(parent)
-    view.setViewMode(QListWidget.ViewMode.IconMode)
-    view.setMovement(QListWidget.Movement.Static)
-    view.setResizeMode(QListWidget.ResizeMode.Adjust)
-    view.setUniformItemSizes(True)
-    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    view.setMouseTracking(True)
-    view.setFrameShape(QListWidget.Shape.NoFrame)
-    view.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
-    view.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
-    view.setItemDelegate(CardDelegate(card, thumb_h, view))
-    view.setGridSize(card)
-    view.setStyleSheet(f"QListWidget {{ background: {PAGE_BG}; }}")
-    view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-    return view
-
 
 class TypingKeys(QObject):
     """Keeps plain keys (Return, Delete, letters …) inside a dialog.
@@ -338,7 +212,7 @@ class LibraryPage(QWidget):
         top.addWidget(self.back_button)
 
         self.templates_label = self._section("Start a new session")
-        self.templates = _card_list(QSize(188, 168), 104, self)
+        self.templates = card_list(QSize(188, 168), 104, self)
         self.templates.setWrapping(False)
         self.templates.setFlow(QListWidget.Flow.LeftToRight)
         self.templates.setFixedHeight(188)
@@ -349,7 +223,7 @@ class LibraryPage(QWidget):
         self.trash_note = QLabel("Sessions in the trash can be restored. Emptying the trash "
                                  "deletes them for good.", self)
         self.trash_note.setStyleSheet(f"color: {MUTED};")
-        self.sessions = _card_list(QSize(252, 268), 174, self)
+        self.sessions = card_list(QSize(252, 268), 174, self)
         self.sessions.itemActivated.connect(lambda item: self.open_session(item.data(ID)))
         self.sessions.currentItemChanged.connect(lambda *_: self._update_buttons())
         self.sessions.customContextMenuRequested.connect(self._session_menu)
@@ -420,7 +294,7 @@ class LibraryPage(QWidget):
         live = {r["id"]: r for r in rows if not r["deleted"]}
         if self.current_id and self.current_id in live:
             self.current_title = live[self.current_id]["title"]
-            self.back_button.setText(f"Back to “{_short(self.current_title)}”")
+            self.back_button.setText(f"Back to “{short_title(self.current_title)}”")
             self.back_button.show()
         else:
             self.back_button.hide()
@@ -491,7 +365,7 @@ class LibraryPage(QWidget):
         key = f"template:{spec.name}:{spec.stages}:{spec.lanes}"
         if key not in self._pixmaps:
             img = template_thumbnail(spec, (SIZE[0], round(SIZE[0] * 104 / 162)))
-            self._pixmaps[key] = _pixmap(img)
+            self._pixmaps[key] = pixmap_of(img)
         return self._pixmaps[key]
 
     def _next_thumbnail(self) -> None:
@@ -605,14 +479,8 @@ class LibraryPage(QWidget):
             return FAILED
 
     def show_error(self, message: str) -> None:
-        line = (message.strip().splitlines() or ["Something went wrong"])[0]
+        line, self.error_box = show_one_line(self, message)
         self.last_error = line
-        box = QMessageBox(QMessageBox.Icon.Warning, "Waymark", line,
-                          QMessageBox.StandardButton.Ok, self)
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        box.setWindowModality(Qt.WindowModality.WindowModal)
-        box.open()
-        self.error_box = box
 
     def open_session(self, session_id: str | None) -> None:
         if session_id is None:
@@ -849,15 +717,3 @@ class LibraryPage(QWidget):
             if self._type_to_search(event):
                 return True
         return super().eventFilter(watched, event)
-
-
-def _short(title: str, limit: int = 28) -> str:
-    return title if len(title) <= limit else title[: limit - 1] + "…"
-
-
-def _pixmap(img: Any) -> QPixmap:
-    buf = io.BytesIO()
-    img.save(buf, format="PNG")
-    pix = QPixmap()
-    pix.loadFromData(buf.getvalue(), "PNG")
-    return pix

@@ -40,6 +40,7 @@ from storage import Library
 
 from . import commands as cmd
 from .document import MapDocument
+from .messages import show_one_line
 from .session_dialog import SessionDialog
 
 SETTINGS_ORG = "Waymark"
@@ -367,14 +368,8 @@ class MainWindow(QMainWindow):
 
     def show_error(self, message: str) -> None:
         """One line to the user, in a window-modal box that does not block the caller."""
-        line = (message.strip().splitlines() or ["Something went wrong"])[0]
+        line, self.error_box = show_one_line(self, message)
         self.last_error = line
-        box = QMessageBox(QMessageBox.Icon.Warning, "Waymark", line,
-                          QMessageBox.StandardButton.Ok, self)
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        box.setWindowModality(Qt.WindowModality.WindowModal)
-        box.open()
-        self.error_box = box
 
     def _about(self) -> None:
         QMessageBox.about(self, "About Waymark",

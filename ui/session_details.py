@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QDate, QEvent, QObject, Qt
+from PySide6.QtCore import QDate, QEvent, QObject
 from PySide6.QtWidgets import (
     QDateEdit,
     QDialog,
@@ -32,6 +32,7 @@ from journey.ops._common import get
 
 from . import commands as cmd
 from . import session_commands as sc
+from .messages import show_one_line
 from .session_tabs import MapsTab, ParticipantsTab, PersonasTab
 
 NO_DATE = QDate(1900, 1, 1)
@@ -134,14 +135,8 @@ class SessionDetailsDialog(QDialog):
             return False
 
     def show_error(self, message: str) -> None:
-        line = (message.strip().splitlines() or ["Something went wrong"])[0]
+        line, self.error_box = show_one_line(self, message)
         self.last_error = self.window_.last_error = line
-        box = QMessageBox(QMessageBox.Icon.Warning, "Waymark", line,
-                          QMessageBox.StandardButton.Ok, self)
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        box.setWindowModality(Qt.WindowModality.WindowModal)
-        box.open()
-        self.error_box = box
 
     def commit_all(self) -> None:
         """Commit whatever field is being edited (before closing or switching tabs)."""
