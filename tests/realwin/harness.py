@@ -1,0 +1,255 @@
+"""Drive Waymark in a real X11 window: Xvfb, a window manager, xdotool.
+
+The offscreen suite cannot see what a person meets (native window events,
+focus moving between a dialog and the map, paints racing scene rebuilds), so
+these tests run the app as a separate process on the xcb platform with
+`faulthandler` on and talk to it only through real X events, the way a
+facilitator's keyboard and mouse do. What the app did is read back from its
+library file.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+TOOLS = ("Xvfb", "openbox", "xdotool")
+
+
+def missing_tools() -> list[str]:
+    return [t for t in TOOLS if shutil.which(t) is None]
+
+
+def _free_display() -> int:
+    for n in range(90, 200):
+        if not Path(f"/tmp/.X11-unix/X{n}").exists() and not Path(f"/tmp/.X{n}-lock").exists():
+            return n
+    raise RuntimeError("no free X display number")
+
+
+@dataclass
+class Display:
+    """An Xvfb server with openbox on it; `env` is what a client needs."""
+
+    number: int
+    procs: list[subprocess.Popen] = field(default_factory=list)
+    width: int = 1920
+    height: int = 1080
+
+    @property
+    def name(self) -> str:
+        return f":{self.number}"
+
+    @property
+    def env(self) -> dict[str, str]:
+        return {**os.environ, "DISPLAY": self.name}
+
+    def xdotool(self, *args: str, check: bool = True, timeout: float = 20) -> str:
+        out = subprocess.run(["xdotool", *args], env=self.env, capture_output=True,
+                             text=True, timeout=timeout)
+        if check and out.returncode != 0:
+            raise RuntimeError(f"xdotool {' '.join(args)}: {out.stderr.strip()}")
+        return out.stdout
+
+    def screenshot(self, path: Path) -> Path:
+        """The whole screen as PNG (ImageMagick's `import`, else xwd + convert)."""
+        if shutil.which("import"):
+            subprocess.run(["import", "-window", "root", str(path)], env=self.env,
+                           check=True, timeout=30)
+        else:  # pragma: no cover - the README's test set-up installs imagemagick
+            raise RuntimeError("imagemagick's import is not installed")
+        return path
+
+
+@contextmanager
+def display(width: int = 1920, height: int = 1080) -> Iterator[Display]:
+    """Start Xvfb and openbox; stop both afterwards."""
+    number = _free_display()
+    xvfb = subprocess.Popen(["Xvfb", f":{number}", "-screen", "0", f"{width}x{height}x24",
+                             "-nolisten", "tcp", "-noreset"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    disp = Display(number, [xvfb], width, height)
+    try:
+        deadline = time.monotonic() + 15
+        while not Path(f"/tmp/.X11-unix/X{number}").exists():
+            if xvfb.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError("Xvfb did not start")
+            time.sleep(0.05)
+        wm = subprocess.Popen(["openbox", "--sm-disable"], env=disp.env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        disp.procs.append(wm)
+        time.sleep(0.5)
+        yield disp
+    finally:
+        for p in reversed(disp.procs):
+            p.terminate()
+            try:
+                p.wait(5)
+            except subprocess.TimeoutExpired:
+                p.kill()
+
+
+class AppCrashed(AssertionError):
+    pass
+
+
+class App:
+    """One Waymark process on `disp`, its library at `db`, settings in `home`."""
+
+    def __init__(self, disp: Display, db: Path, home: Path, extra_env: dict | None = None):
+        self.disp = disp
+        self.db = db
+        self.home = home
+        self.stderr_path = home / f"stderr-{int(time.time() * 1000)}.txt"
+        env = {**disp.env, "QT_QPA_PLATFORM": "xcb", "PYTHONFAULTHANDLER": "1",
+               "XDG_CONFIG_HOME": str(home / "config"), "XDG_DATA_HOME": str(home / "data"),
+               "HOME": str(home), "WAYMARK_DB": str(db), "PYTHONUNBUFFERED": "1",
+               "QT_ACCESSIBILITY": "0", "NO_AT_BRIDGE": "1"}
+        env.pop("QT_QPA_PLATFORM_PLUGIN_PATH", None)
+        env.update(extra_env or {})
+        self._stderr = open(self.stderr_path, "wb")
+        self.proc = subprocess.Popen([sys.executable, "-X", "faulthandler",
+                                      str(ROOT / "main.py"), "--db", str(db)],
+                                     cwd=str(ROOT), env=env, stdout=self._stderr,
+                                     stderr=subprocess.STDOUT)
+        self.window = self.wait_window("Waymark", timeout=30)
+
+    # -- state -----------------------------------------------------------------
+    @property
+    def stderr(self) -> str:
+        self._stderr.flush()
+        return self.stderr_path.read_text(errors="replace")
+
+    def check_alive(self) -> None:
+        code = self.proc.poll()
+        if code is not None:
+            raise AppCrashed(f"Waymark exited with {code}:\n{self.stderr[-6000:]}")
+
+    def wait_window(self, name: str, timeout: float = 10) -> str:
+        """The id of a visible window whose title contains `name`."""
+        deadline = time.monotonic() + timeout
+        while True:
+            self.check_alive()
+            out = self.disp.xdotool("search", "--all", "--onlyvisible", "--pid", str(self.proc.pid),
+                                    "--name", name, check=False)
+            ids = out.split()
+            if ids:
+                return ids[-1]
+            if time.monotonic() > deadline:
+                raise AssertionError(f"no window named {name!r} appeared\n{self.stderr[-3000:]}")
+            time.sleep(0.1)
+
+    def wait_gone(self, name: str, timeout: float = 10) -> None:
+        deadline = time.monotonic() + timeout
+        while True:
+            self.check_alive()
+            out = self.disp.xdotool("search", "--all", "--onlyvisible", "--pid", str(self.proc.pid),
+                                    "--name", name, check=False)
+            if not out.split():
+                return
+            if time.monotonic() > deadline:
+                raise AssertionError(f"window {name!r} did not close")
+            time.sleep(0.1)
+
+    def wait_active(self, name: str, timeout: float = 10) -> None:
+        """Wait until the window manager has given the keyboard to a window named `name`."""
+        deadline = time.monotonic() + timeout
+        while name not in self.active_title():
+            self.check_alive()
+            if time.monotonic() > deadline:
+                raise AssertionError(f"{name!r} never became active (active: "
+                                     f"{self.active_title()!r})")
+            time.sleep(0.05)
+        self.settle(0.1)
+
+    def active_title(self) -> str:
+        wid = self.disp.xdotool("getactivewindow", check=False).strip()
+        if not wid:
+            return ""
+        return self.disp.xdotool("getwindowname", wid, check=False).strip()
+
+    # -- input -------------------------------------------------------------------
+    def settle(self, seconds: float = 0.15) -> None:
+        time.sleep(seconds)
+        self.check_alive()
+
+    def key(self, *keys: str, delay: float = 0.12) -> None:
+        for k in keys:
+            self.disp.xdotool("key", "--clearmodifiers", k)
+            self.settle(delay)
+
+    def type(self, text: str, delay_ms: int = 8) -> None:
+        self.disp.xdotool("type", "--delay", str(delay_ms), "--", text)
+        self.settle()
+
+    def click(self, x: int, y: int, button: int = 1, double: bool = False) -> None:
+        self.disp.xdotool("mousemove", "--sync", str(x), str(y))
+        self.disp.xdotool("click", *(["--repeat", "2", "--delay", "60"] if double else []),
+                          str(button))
+        self.settle()
+
+    def drag(self, x0: int, y0: int, x1: int, y1: int, steps: int = 12) -> None:
+        self.disp.xdotool("mousemove", "--sync", str(x0), str(y0))
+        self.disp.xdotool("mousedown", "1")
+        for i in range(1, steps + 1):
+            x = x0 + (x1 - x0) * i // steps
+            y = y0 + (y1 - y0) * i // steps
+            self.disp.xdotool("mousemove", "--sync", str(x), str(y))
+            time.sleep(0.02)
+        self.disp.xdotool("mouseup", "1")
+        self.settle()
+
+    def maximize(self) -> None:
+        self.disp.xdotool("windowactivate", "--sync", self.window, check=False)
+        self.key("super+Up", delay=0.05)  # openbox has no default binding; use wmctrl-like
+        self.disp.xdotool("windowsize", self.window, "100%", "100%", check=False)
+        self.disp.xdotool("windowmove", self.window, "0", "0", check=False)
+        self.settle(0.4)
+
+    def geometry(self, wid: str | None = None) -> tuple[int, int, int, int]:
+        out = self.disp.xdotool("getwindowgeometry", "--shell", wid or self.window)
+        vals = dict(line.split("=", 1) for line in out.split() if "=" in line)
+        return int(vals["X"]), int(vals["Y"]), int(vals["WIDTH"]), int(vals["HEIGHT"])
+
+    # -- the end -------------------------------------------------------------------
+    def quit(self, timeout: float = 20) -> int:
+        self.check_alive()
+        self.key("ctrl+q")
+        try:
+            code = self.proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            raise AssertionError(f"Waymark did not quit\n{self.stderr[-3000:]}") from None
+        self._stderr.close()
+        return code
+
+    def kill(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGKILL)
+            self.proc.wait(10)
+        self._stderr.close()
+
+
+def query(db: Path, sql: str, *args: object) -> list[tuple]:
+    """Read the library as a second SQLite connection would (read-only)."""
+    con = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=10)
+    try:
+        return con.execute(sql, args).fetchall()
+    finally:
+        con.close()
+
+
+def list_windows(app: App) -> list[tuple[str, str]]:
+    out = app.disp.xdotool("search", "--all", "--onlyvisible", "--pid", str(app.proc.pid), "--name", "",
+                           check=False)
+    return [(w, app.disp.xdotool("getwindowname", w, check=False).strip()) for w in out.split()]
