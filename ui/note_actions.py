@@ -134,7 +134,11 @@ class NoteActions(QObject):
                               "Paste notes (or lines of text) into the current cell")
         self.duplicate_action = A("D&uplicate", self.duplicate, ["Ctrl+D"],
                                   "Duplicate the selected notes next to the originals")
-        self.delete_action = A("&Delete", self.delete, [Key.Delete, "Backspace"],
+        # StandardKey.Delete is Del and Ctrl+D on X11; Ctrl+D is Duplicate's, and two
+        # actions on one key make Qt ignore both ("Ambiguous shortcut overload").
+        delete_keys = [k for k in QKeySequence.keyBindings(Key.Delete)
+                       if k not in self.duplicate_action.shortcuts()]
+        self.delete_action = A("&Delete", self.delete, [*delete_keys, "Del", "Backspace"],
                                "Delete the selected notes")
         self.select_all_action = A("Select &All", self.select_all, [Key.SelectAll],
                                    "Select every note of the map")

@@ -1,11 +1,14 @@
 """The Map menu and the context menus of headers, curve points and the emotion lane.
 
 Every entry calls a `StructureEditor` method, which pushes one command. Keys
-that the notes also use (F2, Enter, Delete, arrows) are shown in the menus
-but bound as widget shortcuts of the menu only: the editor claims them on
-the canvas while a header or point is selected (see `StructureEditor`), so
-the window never holds two shortcuts for one key. Keys only this part uses
-are window shortcuts.
+that the notes also use (F2, Delete, the Ctrl+Shift arrows) are only *shown*
+in the menus (`help_dialogs.show_keys`, never registered): the editor claims
+them on the canvas while a header or point is selected (see
+`StructureEditor`), so the window never holds two shortcuts for one key — a
+registered widget shortcut in a menu is matched whenever the menu bar has the
+focus (Alt), where Rename and Label Point would both claim F2. Move Earlier and
+Move Later show the keys of what is current: Ctrl+Shift+Left/Right for a stage,
+Ctrl+Shift+Up/Down for a lane. Keys only this part uses are window shortcuts.
 """
 
 from __future__ import annotations
@@ -21,8 +24,12 @@ from journey.models import LaneKind
 from journey.ops.curves import SCALES
 
 from . import commands as cmd
+from .help_dialogs import show_keys
 
 WIDTH_STEP = 40.0  # points a Wider/Narrower step adds or takes
+#: The keys that move the selected header (handled by `StructureEditor._key_action`).
+MOVE_KEYS = {-1: ["Ctrl+Shift+Left (stage)", "Ctrl+Shift+Up (lane)"],
+             1: ["Ctrl+Shift+Right (stage)", "Ctrl+Shift+Down (lane)"]}
 
 
 def scale_label(lo: int, hi: int) -> str:
@@ -58,9 +65,9 @@ class StructureMenus:
                                                editor.select_lane_header, "Ctrl+Shift+Left",
                                                local=True)
         self.move_back_action = self._action(m, "Move &Earlier", lambda: editor.move_selected(-1),
-                                             "Ctrl+Shift+Left", local=True)
+                                             MOVE_KEYS[-1], local=True)
         self.move_on_action = self._action(m, "Move La&ter", lambda: editor.move_selected(1),
-                                           "Ctrl+Shift+Right", local=True)
+                                           MOVE_KEYS[1], local=True)
         m.addSeparator()
         self.kind_menu = m.addMenu("Lane &Kind")
         self.kind_menu.aboutToShow.connect(self._fill_kinds)
@@ -95,16 +102,15 @@ class StructureMenus:
 
     # -- helpers ---------------------------------------------------------------------
     def _action(self, menu: QMenu | None, text: str, slot: Callable[[], Any],
-                keys: str | None = None, local: bool = False) -> QAction:
+                keys: str | list[str] | None = None, local: bool = False) -> QAction:
         """An action; window-wide shortcut, or shown only (`local`) for shared keys."""
         a = QAction(text, menu or self.window)
         a.triggered.connect(lambda _=False: slot())
-        if keys:
+        if keys and local:
+            show_keys(a, [keys] if isinstance(keys, str) else keys)
+        elif keys:
             a.setShortcut(QKeySequence(keys))
-            if local:
-                a.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
-            else:
-                self.window.addAction(a)
+            self.window.addAction(a)
         if menu is not None:
             menu.addAction(a)
         return a
@@ -138,10 +144,14 @@ class StructureMenus:
         self.delete_action.setEnabled(header)
         self.delete_action.setText(f"&Delete {'Stage' if stage else 'Lane'}…" if header
                                    else "&Delete")
+        show_keys(self.delete_action, ["Del"])
         self.select_stage_action.setEnabled(has_map and not stage)
         self.select_lane_action.setEnabled(has_map and not lane and not stage)
         self.move_back_action.setEnabled(header)
         self.move_on_action.setEnabled(header)
+        for step, a in ((-1, self.move_back_action), (1, self.move_on_action)):
+            keys = MOVE_KEYS[step]
+            show_keys(a, keys, keys[1] if lane and not stage else keys[0])
         current_lane = ed._lane(ed.current_lane() or "") if has_map else None
         current_stage = ed.current_stage() if has_map else None
         self.kind_menu.setEnabled(current_lane is not None)

@@ -1,0 +1,84 @@
+"""Shortcuts in a real X11 window (Xvfb + openbox + xdotool, the xcb platform).
+
+Key bindings are the platform's: on X11 `StandardKey.Delete` is Del *and* Ctrl+D,
+which the offscreen platform never shows, so the clash walk runs here on xcb too.
+What the app did is read back from its library file; stderr must have no
+"Ambiguous shortcut overload".
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+if shutil.which("Xvfb") is None:  # CI installs Xvfb, openbox and xdotool
+    pytest.skip("Xvfb is not installed: the real-window tests need it", allow_module_level=True)
+
+from tests.realwin.harness import ROOT, App, display, query  # noqa: E402
+
+
+def _notes(db: Path) -> int:
+    return query(db, "select count(*) from note")[0][0]
+
+
+def _ambiguous(app: App) -> list[str]:
+    return [line for line in app.stderr.splitlines() if "Ambiguous" in line]
+
+
+def _start(d, tmp_path: Path) -> App:
+    app = App(d, tmp_path / "library.sqlite", tmp_path)
+    app.maximize()
+    app.wait_active("Waymark")
+    deadline = time.monotonic() + 20
+    while "notes" not in app.active_title() and time.monotonic() < deadline:
+        app.settle(0.2)
+        if "Current state" in app.active_title():
+            break
+    app.settle(0.8)  # the first layout and fit
+    return app
+
+
+def test_the_walk_on_xcb_finds_no_clash():
+    """The clash walk of tests/shortcut_walk.py with the X11 key bindings."""
+    with display() as d:
+        env = {**d.env, "QT_QPA_PLATFORM": "xcb"}
+        env.pop("QT_QPA_PLATFORM_PLUGIN_PATH", None)
+        out = subprocess.run([sys.executable, str(ROOT / "tests" / "shortcut_walk.py")],
+                             env=env, capture_output=True, text=True, timeout=120, cwd=ROOT)
+    assert out.returncode == 0, out.stderr[-3000:]
+    result = json.loads(out.stdout.strip().splitlines()[-1])
+    assert result["platform"] == "xcb"
+    assert "Ctrl+D" in result["delete_keys"]  # the X11 bindings really were in force
+    bad = {s: p for s, p in result["states"].items() if p}
+    assert not bad, "ambiguous shortcuts on xcb:\n" + "\n".join(
+        f"  [{s}] {x}" for s, ps in bad.items() for x in ps)
+
+
+def test_ctrl_d_duplicates_the_selected_note(tmp_path):
+    with display() as d:
+        app = _start(d, tmp_path)
+        try:
+            before = _notes(app.db)
+            app.key("Tab", "Right")  # the first cell, then its first note
+            app.key("ctrl+d")
+            deadline = time.monotonic() + 5
+            while _notes(app.db) == before and time.monotonic() < deadline:
+                app.settle(0.1)
+            assert _notes(app.db) == before + 1, app.stderr[-2000:]
+            app.key("Delete")  # Delete still deletes (the duplicate, now selected)
+            deadline = time.monotonic() + 5
+            while _notes(app.db) != before and time.monotonic() < deadline:
+                app.settle(0.1)
+            assert _notes(app.db) == before
+            # The menu bar's keyboard navigation (Alt) puts the focus where the Map
+            # menu's entries are matched: Del and F2 must not be claimed twice there.
+            app.key("alt", "Delete", "Escape", "alt", "F2", "Escape")
+            assert _ambiguous(app) == []
+        finally:
+            app.kill()
