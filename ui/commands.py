@@ -107,6 +107,32 @@ def edit_note(doc: MapDocument, note_id: str, label: str = "Edit note",
                      [call(ops.edit_note, note_id, **old)], [cell])
 
 
+class TypedNote(OpCommand):
+    """A note typed in the inline editor. While it was typed the editor's draft
+    already added the row (`drafted`), so the first redo only sets the final
+    text; undo deletes it, redo adds it again with the same id."""
+
+    def __init__(self, doc: MapDocument, cell: Cell, note_id: str, text: str,
+                 drafted: bool) -> None:
+        redo = [call(ops.add_note, cell[0], cell[1], note_id=note_id, text=text)]
+        super().__init__(doc, "Add note", redo, [call(ops.delete_note, note_id)], [cell])
+        self._first = [call(ops.edit_note, note_id, text=text)] if drafted else None
+
+    def do(self) -> None:
+        first, self._first = self._first, None
+        self.doc.run(ops.batch, first or self._redo, cells=self.cells)
+
+
+class TypedEdit(OpCommand):
+    """A note's text changed in the inline editor (its draft saved along the way):
+    one step from the text before editing to the final text."""
+
+    def __init__(self, doc: MapDocument, note_id: str, old: str, new: str,
+                 cells: Iterable[Cell] | None) -> None:
+        super().__init__(doc, "Edit note", [call(ops.edit_note, note_id, text=new)],
+                         [call(ops.edit_note, note_id, text=old)], cells)
+
+
 def edit_notes(doc: MapDocument, note_ids: list[str], label: str, **fields: Any
                ) -> OpCommand | None:
     redo, undo, cells = [], [], set()

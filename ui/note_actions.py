@@ -37,6 +37,7 @@ from .clipboard import FIELDS, notes_from_mime, notes_to_mime
 from .document import Cell, MapDocument
 from .note_input import NoteInput
 from .tags_dialog import TagsDialog
+from .typing_draft import TypingDraft
 
 Key = QKeySequence.StandardKey
 WINDOW, VIEW = "window", "view"
@@ -362,6 +363,11 @@ class NoteActions(QObject):
         self._edit = context
         self.editor = NoteEditor(rect, colour, text, size, self.layout.style.note_pad,
                                  self._editor_done)
+        editor = self.editor
+        draft = TypingDraft(context["doc"], editor.text, note_id=context.get("note_id"),
+                            cell=context.get("cell"), original=text, parent=self)
+        context["draft"] = draft
+        editor.text_item.document().contentsChanged.connect(draft.changed)
         self.scene.addItem(self.editor)
         self.view.setFocus(Qt.FocusReason.OtherFocusReason)
         self.editor.start()
@@ -374,6 +380,9 @@ class NoteActions(QObject):
     def cancel_editor(self) -> None:
         """Close the editor without a command (its note is gone)."""
         if self.editor is not None:
+            draft = self._edit.get("draft")
+            if draft is not None:
+                draft.abandon()
             self._edit = {}
             self.editor.finish("cancel")
 
@@ -383,24 +392,17 @@ class NoteActions(QObject):
         if editor is not None:  # removed mid-event: keep it alive until the loop turns
             self._done_editors.append(editor)
             QTimer.singleShot(0, self._done_editors.clear)
-        doc = context.get("doc")
-        if doc is not None:
-            if context.get("note_id") is None:
-                self._add_typed_note(doc, context["cell"], text.strip())
-            elif text != context["text"] and text.strip() != context["text"]:
-                self.window.push(cmd.edit_note(doc, context["note_id"], text=text.strip()))
+        doc, draft = context.get("doc"), context.get("draft")
+        if doc is not None and draft is not None:
+            draft.text_of = lambda: text  # the editor is gone
+            command, note_id = draft.finish(text)
+            draft.deleteLater()
+            if self.window.push(command) and draft.is_new and note_id and doc is self.doc:
+                self.select([note_id], note_id)
         if self.window.isActiveWindow() and how != "focus":
             self.view.setFocus(Qt.FocusReason.OtherFocusReason)
         if how in ("tab", "backtab"):
             self.step(how == "tab")
-
-    def _add_typed_note(self, doc: MapDocument, cell: Cell, text: str) -> None:
-        if not text:  # an empty new note vanishes: no row, no undo step
-            return
-        command, ids = cmd.add_notes(doc, [{"stage_id": cell[0], "lane_id": cell[1],
-                                            "text": text}], "Add note")
-        if self.window.push(command) and doc is self.doc:
-            self.select(ids, ids[0])
 
     # -- commands on the selection ---------------------------------------------------------
     def _selection_or_say(self, what: str) -> list[str]:

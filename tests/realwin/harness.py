@@ -188,7 +188,7 @@ class App:
             self.disp.xdotool("key", "--clearmodifiers", k)
             self.settle(delay)
 
-    def type(self, text: str, delay_ms: int = 8) -> None:
+    def type(self, text: str, delay_ms: int = int(os.environ.get("XDO_TYPE_MS", "8"))) -> None:
         self.disp.xdotool("type", "--delay", str(delay_ms), "--", text)
         self.settle()
 
