@@ -76,3 +76,80 @@ def test_map_menu_shows_the_move_keys_of_what_is_current(qtbot, window):
     qtbot.keyClick(window.view, Qt.Key.Key_Right, Qt.KeyboardModifier.ControlModifier
                    | Qt.KeyboardModifier.ShiftModifier)
     assert [s.id for s in window.data.stages].index(stage) == 1
+
+
+def _walk_actions_with_keys(window) -> set[int]:
+    from ui.help_dialogs import SHOWN_KEYS
+
+    return {id(a) for a in walk.all_actions(window)
+            if walk.keys_of(a) or a.property(SHOWN_KEYS)}
+
+
+def test_shortcuts_dialog_lists_exactly_the_actions_with_keys(qtbot, window):
+    from ui.help_dialogs import ShortcutsDialog
+
+    for enter in (walk.state_note_selected, walk.state_lane_header):
+        enter(window)
+        walk.refresh_menus(window)
+        dialog = window.show_shortcuts()
+        assert isinstance(dialog, ShortcutsDialog)
+        listed = [id(r.action) for r in dialog.rows]
+        assert len(listed) == len(set(listed))  # each action once
+        assert set(listed) == _walk_actions_with_keys(window)
+        rows = {(r.group, r.name): r.keys for r in dialog.rows}
+        assert rows[("Edit", "Duplicate")] == [_native("Ctrl+D")]
+        assert ("Note › Go To", "Next Cell") in rows
+        assert rows[("Map", "Move Earlier")] == [_native("Ctrl+Shift+Left") + " (stage)",
+                                                 _native("Ctrl+Shift+Up") + " (lane)"]
+        assert ("Help", "Keyboard Shortcuts") in rows
+        # Searchable: by name and by key.
+        dialog.search.setText("duplic")
+        found = dialog.visible_rows()
+        assert "Duplicate" in [r.name for r in found] and len(found) < 5
+        assert all("duplic" in (r.name + r.tip).lower() for r in found)
+        dialog.search.setText("F9")
+        assert {r.name for r in dialog.visible_rows()} == {"Start", "Add a Minute"}
+        dialog.search.setText("no such thing")
+        assert dialog.visible_rows() == [] and dialog.empty.isVisibleTo(dialog)
+        dialog.close()
+
+
+def test_user_guide_shows_its_first_heading_and_its_pictures(qtbot, window):
+    from PySide6.QtCore import QUrl
+    from PySide6.QtGui import QTextDocument, QTextImageFormat
+
+    from ui.help_dialogs import find_guide
+
+    path = find_guide()
+    assert path is not None and path.name == "USER_GUIDE.md"
+    first = next(line[2:].strip() for line in path.read_text().splitlines()
+                 if line.startswith("# "))
+    dialog = window.show_guide()
+    assert dialog.missing is None
+    doc = dialog.browser.document()
+    assert doc.toPlainText().startswith(first)
+    names = []
+    block = doc.begin()
+    while block.isValid():
+        it = block.begin()
+        while not it.atEnd():
+            fmt = it.fragment().charFormat()
+            if fmt.isImageFormat():
+                names.append(QTextImageFormat(fmt).name())
+            it += 1
+        block = block.next()
+    assert "guide/01-library.png" in names
+    for name in names:  # every picture resolves from the guide's folder, offline
+        image = dialog.browser.loadResource(QTextDocument.ResourceType.ImageResource.value,
+                                            QUrl(name))
+        assert image is not None and not image.isNull(), name
+    dialog.close()
+
+
+def test_user_guide_missing_is_one_line_not_a_traceback(qtbot, window, tmp_path):
+    from ui.help_dialogs import GuideDialog
+
+    dialog = GuideDialog(window, path=tmp_path / "USER_GUIDE.md")  # not there
+    qtbot.addWidget(dialog)
+    assert dialog.missing and "\n" not in dialog.missing
+    assert dialog.browser.toPlainText() == dialog.missing

@@ -82,3 +82,52 @@ def test_ctrl_d_duplicates_the_selected_note(tmp_path):
             assert _ambiguous(app) == []
         finally:
             app.kill()
+
+
+def test_help_keyboard_shortcuts_and_user_guide_open_from_their_keys(tmp_path):
+    with display() as d:
+        app = _start(d, tmp_path)
+        try:
+            app.key("ctrl+slash")
+            app.wait_window("Keyboard Shortcuts")
+            app.wait_active("Keyboard Shortcuts")
+            app.type("zoom")  # the search box has the keyboard
+            shot = d.screenshot(tmp_path / "shortcuts.png")
+            assert shot.stat().st_size > 10_000
+            app.key("Escape")
+            app.wait_gone("Keyboard Shortcuts")
+            app.key("F1")
+            app.wait_window("User Guide")
+            app.key("Escape")
+            app.wait_gone("User Guide")
+            assert _ambiguous(app) == []
+        finally:
+            app.kill()
+
+
+def test_tab_walks_the_new_session_dialog(tmp_path):
+    """Title → Template → Date → Facilitator with real Tab presses; Create."""
+    with display() as d:
+        app = _start(d, tmp_path)
+        try:
+            app.key("ctrl+n")
+            app.wait_window("New session")
+            app.wait_active("New session")
+            app.type("Tab check")
+            app.key("Tab", "Tab", "Tab")  # template, date, then out of the date
+            app.type("Ada Facilitator")
+            app.key("shift+Tab", "shift+Tab")  # back through the date to the template
+            app.key("Tab", "Tab", "End")  # into the facilitator again (Tab selects it all)
+            app.type(" Jr")
+            app.key("Return")
+            app.wait_gone("New session")
+            deadline = time.monotonic() + 5
+            rows: list[tuple] = []
+            while not rows and time.monotonic() < deadline:
+                rows = query(app.db, "select facilitator from session where title=?",
+                             "Tab check")
+                app.settle(0.1)
+            assert rows, app.stderr[-2000:]
+            assert rows[0][0] == "Ada Facilitator Jr"
+        finally:
+            app.kill()

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QUrl
+from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
@@ -56,9 +56,21 @@ def show_keys(action: QAction, keys: list[str], current: str | None = None) -> N
     action.setProperty(SHOWN_KEYS, list(keys))
 
 
+def _dedicated(seq: QKeySequence) -> bool:
+    """A key only some keyboards have (F13–F35, Copy, Undo, Zoom In…): the platform's
+    extra binding of a standard key, noise in a list people read."""
+    if seq.count() != 1:
+        return False
+    combo = seq[0]
+    return combo.keyboardModifiers() == Qt.KeyboardModifier.NoModifier and \
+        combo.key().value >= Qt.Key.Key_F13.value
+
+
 def action_keys(action: QAction) -> list[str]:
     """Every key an action answers to or shows, as the platform writes it."""
-    keys = [k.toString(NATIVE) for k in action.shortcuts() if not k.isEmpty()]
+    seqs = [k for k in action.shortcuts() if not k.isEmpty()]
+    keys = [k.toString(NATIVE) for k in seqs if not _dedicated(k)] or \
+        [k.toString(NATIVE) for k in seqs]
     for k in action.property(SHOWN_KEYS) or []:
         name, _, note = str(k).partition(" (")
         text = native(name) + (f" ({note}" if note else "")
@@ -240,7 +252,8 @@ class GuideDialog(QDialog):
 
 
 def show_shortcuts(window: Any) -> ShortcutsDialog:
-    dialog = ShortcutsDialog(window)
+    dialog = ShortcutsDialog(window)  # built afresh: the keys as they are now
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     dialog.show()
     dialog.raise_()
     dialog.activateWindow()
@@ -249,6 +262,7 @@ def show_shortcuts(window: Any) -> ShortcutsDialog:
 
 def show_guide(window: Any) -> GuideDialog:
     dialog = GuideDialog(window)
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     dialog.show()
     dialog.raise_()
     dialog.activateWindow()

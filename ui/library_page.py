@@ -26,7 +26,6 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import (
     QComboBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -52,6 +51,7 @@ from journey.templates import TemplateSpec
 from storage import Library
 from storage.duplicate import duplicate_session
 
+from .fields import FieldDateEdit
 from .messages import show_one_line
 from .preferences import BLANK, Preferences
 from .session_cards import (
@@ -108,7 +108,7 @@ class NewSessionDialog(QDialog):
             self.template_box.addItem(spec.name, spec.name)
         self.template_box.addItem("Blank map", BLANK)
         self.template_box.setCurrentIndex(max(0, self.template_box.findData(template)))
-        self.date_edit = QDateEdit(QDate.currentDate(), self)
+        self.date_edit = FieldDateEdit(QDate.currentDate(), self)
         self.date_edit.setCalendarPopup(True)
         self.date_edit.setDisplayFormat("yyyy-MM-dd")
         self.facilitator_edit = QLineEdit(facilitator, self)

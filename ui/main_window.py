@@ -150,6 +150,11 @@ class MainWindow(QMainWindow):
         self.redo_action.setShortcuts(redo_keys)
         self.about_action = action("&About Waymark", self._about)
         self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
+        self.shortcuts_action = action("&Keyboard Shortcuts", self.show_shortcuts, "Ctrl+/",
+                                       "Every action with its keys, searchable")
+        self.guide_action = action("&User Guide", self.show_guide,
+                                   QKeySequence.StandardKey.HelpContents,
+                                   "Running a workshop with Waymark, step by step (offline)")
 
     def _make_menus_and_toolbar(self) -> None:
         bar = self.menuBar()
@@ -167,12 +172,17 @@ class MainWindow(QMainWindow):
         self.addActions([self.undo_action, self.redo_action, self.open_action, self.quit_action])
         self.view_menu = view_menu = bar.addMenu("&View")
         for a in (self.view.zoom_in_action, self.view.zoom_out_action,
-                  self.view.actual_size_action, self.view.fit_action):
+                  self.view.actual_size_action, self.view.fit_action,
+                  self.view.fit_width_action):
             view_menu.addAction(a)
         view_menu.addSeparator()
         view_menu.addAction(self.history_dock.toggleViewAction())
         help_menu = bar.addMenu("&Help")
+        help_menu.addAction(self.guide_action)
+        help_menu.addAction(self.shortcuts_action)
+        help_menu.addSeparator()
         help_menu.addAction(self.about_action)
+        self.addActions([self.guide_action, self.shortcuts_action])
 
         tools = QToolBar("Main toolbar", self)
         tools.setObjectName("main_toolbar")
@@ -186,6 +196,7 @@ class MainWindow(QMainWindow):
         tools.addAction(self.view.zoom_out_action)
         tools.addAction(self.view.zoom_in_action)
         tools.addAction(self.view.fit_action)
+        tools.addAction(self.view.fit_width_action)
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, tools)
         self.toolbar = tools
 
@@ -353,6 +364,22 @@ class MainWindow(QMainWindow):
         if dialog.exec() == QDialog.DialogCode.Accepted and dialog.selected_id():
             self.open_session(dialog.selected_id())
 
+    def show_shortcuts(self) -> QDialog:
+        """Help › Keyboard Shortcuts: generated from this window's actions."""
+        from .help_dialogs import show_shortcuts
+
+        self.shortcuts_dialog = show_shortcuts(self)
+        return self.shortcuts_dialog
+
+    def show_guide(self) -> QDialog:
+        """Help › User Guide: docs/USER_GUIDE.md rendered offline."""
+        from .help_dialogs import show_guide
+
+        self.guide_dialog = show_guide(self)
+        if self.guide_dialog.missing:
+            self.statusBar().showMessage(self.guide_dialog.missing, 8000)
+        return self.guide_dialog
+
     def export_poster_dialog(self, kind: str | None = None) -> None:
         """The export dialog (poster PDF, PNG or tiles) with its live preview."""
         from .export_dialog import open_export_dialog
@@ -392,7 +419,7 @@ class MainWindow(QMainWindow):
     def _fit_if_pending(self) -> None:
         if self._fit_pending and self.layout is not None:
             self._fit_pending = False
-            self.view.fit_all()
+            self.view.fit_width()  # readable from the top; refitted until a hand zoom
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)

@@ -14,7 +14,6 @@ from typing import Any
 
 from PySide6.QtCore import QDate, QEvent, QObject
 from PySide6.QtWidgets import (
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -32,6 +31,7 @@ from journey.ops._common import get
 
 from . import commands as cmd
 from . import session_commands as sc
+from .fields import FieldDateEdit
 from .messages import show_one_line
 from .session_tabs import MapsTab, ParticipantsTab, PersonasTab
 
@@ -79,7 +79,7 @@ class SessionDetailsDialog(QDialog):
     def _session_tab(self) -> QWidget:
         page = QWidget(self)
         self.title_edit = QLineEdit(page)
-        self.date_edit = QDateEdit(page)
+        self.date_edit = FieldDateEdit(page)
         self.date_edit.setCalendarPopup(True)
         self.date_edit.setDisplayFormat("yyyy-MM-dd")
         self.date_edit.setMinimumDate(NO_DATE)
