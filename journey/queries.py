@@ -157,6 +157,17 @@ def vote_colours(db: Db, session_id: str, note_ids: list[str] | None = None,
     return dict(votes)
 
 
+def note_places(db: Db, note_ids: list[str]) -> dict[str, str]:
+    """"Stage · Lane" of each note, read from its rows (whatever map is on screen)."""
+    if not note_ids:
+        return {}
+    rows = db.exec(select(Note.id, Stage.name, Lane.name)
+                   .join(Stage, col(Stage.id) == col(Note.stage_id))
+                   .join(Lane, col(Lane.id) == col(Note.lane_id))
+                   .where(col(Note.id).in_(note_ids))).all()
+    return {nid: f"{stage} · {lane}" for nid, stage, lane in rows}
+
+
 def load_map(db: Db, map_id: str) -> MapData:
     jmap = db.get(JourneyMap, map_id)
     if jmap is None:

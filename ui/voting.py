@@ -4,7 +4,12 @@ A round is started with its rules (`StartRoundDialog`); while it is the active
 round, a bar above the canvas shows one chip per participant with their
 colour and remaining dots ("Amira · 2 left"). A click on a note (or V on the
 selected notes) places one dot of the active participant; Shift+click,
-right-click or Shift+V takes one back. Each dot is one undoable command
+right-click or Shift+V takes one back. Alt+1…Alt+9 make the first nine
+participants the voter from the keyboard (digits alone colour notes). Chips
+never take the keyboard focus — neither does the strip that scrolls them — so
+after a click on a chip V and the arrows still act on the map. The line under
+the chips ("Ben: 2 left", "Ben has placed every dot …") is worked out from the
+library after every commit (vote, take-back, undo, redo), never set once. Each dot is one undoable command
 (`ui.commands.cast_votes` / `RetractVote`), committed before the next click.
 
 Which dots the canvas shows (our choice for "totals hidden until revealed"):
@@ -45,7 +50,7 @@ from canvas.note_item import NoteItem
 from journey import ops
 from journey.errors import NotFound, WaymarkError
 from journey.models import JourneyMap, Note, Participant, Vote, VoteRound
-from journey.queries import vote_colours
+from journey.queries import note_places, vote_colours
 
 from . import commands as cmd
 from .voting_dialogs import ResultsPanel, RoundsDialog, RoundState, StartRoundDialog
@@ -61,7 +66,15 @@ def read_round(db: Db, round_id: str) -> RoundState:
     people = sorted(db.exec(select(Participant).where(
         Participant.session_id == _session_of(db, rnd.map_id))), key=lambda p: p.position)
     used = {pid: rnd.votes_per_participant - left for pid, left in res["remaining"].items()}
-    return RoundState(rnd, people, used, res["ranked"], [x for x in rnd.lane_ids.split(",") if x])
+    places = note_places(db, [nid for nid, _text, _n in res["ranked"]])
+    return RoundState(rnd, people, used, res["ranked"], [x for x in rnd.lane_ids.split(",") if x],
+                      places)
+
+
+def latest_round(db: Db, map_id: str) -> str | None:
+    """The map's last round (the one a results panel shows when nothing was picked)."""
+    rounds = rounds_of(db, map_id)
+    return rounds[-1][0].id if rounds else None
 
 
 def _session_of(db: Db, map_id: str) -> str:
@@ -146,6 +159,9 @@ class VotingBar(QFrame):
         self.chips_area.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.chips_area.setSizeAdjustPolicy(QScrollArea.SizeAdjustPolicy.AdjustToContents)
         self.chips_area.setMinimumWidth(120)
+        # A click on a NoFocus chip would hand the focus to the first ancestor that
+        # takes click focus — this scroll area — and the map would lose V and the arrows.
+        self.chips_area.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.chips: dict[str, QToolButton] = {}
         self.message_label = QLabel()
         self.message_label.setStyleSheet("color: #B42318; font-weight: bold;")
@@ -173,7 +189,12 @@ class VotingBar(QFrame):
             row.addWidget(b)
         self._clear = QTimer(self)
         self._clear.setSingleShot(True)
-        self._clear.timeout.connect(lambda: self.message_label.setText(""))
+        self._clear.timeout.connect(self._show_status)
+        self.status = ""  # the active participant's dots, from the last state shown
+
+    def _show_status(self) -> None:
+        self.message_label.setStyleSheet("color: #1B6E3A; font-weight: bold;")
+        self.message_label.setText(self.status)
 
     def show_state(self, state: RoundState, active: str | None, rules: str) -> None:
         r = state.round
@@ -193,13 +214,20 @@ class VotingBar(QFrame):
                 chip.clicked.connect(lambda _c=False, pid=p.id: self.chosen.emit(pid))
                 self.chips_box.insertWidget(self.chips_box.count() - 1, chip)
                 self.chips[p.id] = chip
-        for p in state.people:
+        for i, p in enumerate(state.people):
             chip = self.chips[p.id]
             left = state.remaining(p.id)
             chip.setText(f"{p.name} · {left} left" if left else f"{p.name} · done")
             chip.setChecked(p.id == active and r.status == "open")
             chip.setEnabled(r.status == "open")
-            chip.setToolTip(f"{p.name} has {left} of {r.votes_per_participant} dots left")
+            key = f" (Alt+{i + 1})" if i < 9 else ""
+            chip.setToolTip(f"{p.name} has {left} of {r.votes_per_participant} dots left"
+                            f" — click{key} to make {p.name} the voter")
+        status = state.status_line(active)
+        if status != self.status:  # a vote, a take-back, undo, redo, another voter
+            self.status = status
+            self._clear.stop()
+            self._show_status()
         self.progress.setText(f"{state.cast}/{state.budget} dots")
         self.reveal_button.setVisible(r.status == "open")
         self.reopen_button.setVisible(r.status != "open")
@@ -208,9 +236,10 @@ class VotingBar(QFrame):
         return [c.text() for c in self.chips.values()]
 
     def message(self, text: str, error: bool = True) -> None:
+        """A refusal or a note for a few seconds; then the status line again."""
         colour = "#B42318" if error else "#1B6E3A"
         self.message_label.setStyleSheet(f"color: {colour}; font-weight: bold;")
-        self.message_label.setText(text)
+        self.message_label.setText(text or self.status)
         self._clear.start(6000)
 
 
@@ -247,6 +276,7 @@ class Voting(QObject):
         self.dock.setWidget(self.results)
         window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
         self.dock.hide()
+        self.dock.visibilityChanged.connect(lambda on: on and self._refresh_results())
         self._make_actions()
         window.view.viewport().installEventFilter(self)
         window.scene.layoutApplied.connect(self._layout_applied)
@@ -274,6 +304,10 @@ class Voting(QObject):
                                   "A dot of the active participant on the selected notes")
         self.retract_action = action("Take Back Vote", self.retract_selected, "Shift+V",
                                      "Take back the active participant's dot")
+        # Alt+digit: digits alone colour the selected notes (ui.note_actions).
+        self.voter_actions = [action(f"Participant {i} Votes", lambda i=i: self.choose_nth(i - 1),
+                                     f"Alt+{i}", f"Make participant {i} the voter")
+                              for i in range(1, 10)]
         self.results_action = self.dock.toggleViewAction()
         self.results_action.setText("Vote Re&sults")
         self._update_actions()
@@ -283,6 +317,9 @@ class Voting(QObject):
         self.vote_action.setEnabled(open_)
         self.retract_action.setEnabled(open_)
         self.reveal_action.setEnabled(open_)
+        people = len(self.state.people) if open_ and self.state else 0
+        for i, a in enumerate(self.voter_actions):
+            a.setEnabled(i < people)
 
     # -- reading ----------------------------------------------------------------------
     @property
@@ -292,16 +329,6 @@ class Voting(QObject):
     def lane_names(self) -> dict[str, str]:
         data = self.window.data
         return {lane.id: lane.name for lane in data.lanes} if data else {}
-
-    def where(self) -> dict[str, str]:
-        """"Stage · Lane" of every note of the shown map."""
-        data = self.window.data
-        if data is None:
-            return {}
-        stages = {s.id: s.name for s in data.stages}
-        lanes = self.lane_names()
-        return {n.id: f"{stages.get(s, '')} · {lanes.get(lane, '')}"
-                for (s, lane), notes in data.notes.items() for n in notes}
 
     def refresh(self) -> None:
         """Read the active round again (after any commit, undo included)."""
@@ -320,14 +347,33 @@ class Voting(QObject):
                 self.participant_id = ids[0] if ids else None
             self.bar.show_state(self.state, self.participant_id,
                                 self.state.rules(self.lane_names()))
+        self._refresh_results()
+        self._update_actions()
+
+    def _refresh_results(self) -> None:
+        """The panel shows a round of the shown map — the one picked, else the map's
+        last — read from the library (ids, places and all), so it survives a restart
+        and an import that gave every row a new id."""
+        if not isValid(self.dock) or not isValid(self.results):
+            return
+        if not self.dock.isVisible() and self.results_round is None:
+            return  # read when the panel shows (a restored window state included)
+        map_id = self.window.map_id
+        shown: RoundState | None = None
         if self.results_round is not None:
             try:
                 shown = self.state if self.results_round == self.round_id else \
                     self.library.read(read_round, self.results_round)
             except NotFound:
-                shown, self.results_round = None, None
-            self.results.show_round(shown, self.where())
-        self._update_actions()
+                shown = None
+        if (shown is None or shown.round.map_id != map_id) and map_id is not None:
+            try:
+                latest = self.library.read(latest_round, map_id)
+                shown = self.library.read(read_round, latest) if latest else None
+            except NotFound:
+                shown = None
+        self.results_round = shown.round.id if shown is not None else None
+        self.results.show_round(shown)
 
     # -- rounds -------------------------------------------------------------------------
     def make_start_dialog(self) -> StartRoundDialog | None:
@@ -385,6 +431,8 @@ class Voting(QObject):
         self.round_id, self.state, self.participant_id = None, None, None
         if isValid(self.bar):
             self.bar.hide()
+            self.bar.status = ""
+            self.bar.message_label.setText("")
             self.window.view.viewport().unsetCursor()
             self._big_dots(False)
             self._apply_filter()
@@ -406,9 +454,12 @@ class Voting(QObject):
         self.participant_id = participant_id
         self.refresh()
         self._apply_filter()
-        if self.state is not None:
-            name = next((p.name for p in self.state.people if p.id == participant_id), "")
-            self.bar.message(f"{name} is voting", error=False)
+
+    def choose_nth(self, index: int) -> None:
+        """Alt+1…Alt+9: the n-th participant votes (the keyboard's way to the chips)."""
+        if self.state is not None and self.state.round.status == "open" and \
+                0 <= index < len(self.state.people):
+            self.choose(self.state.people[index].id)
 
     def _status(self, round_id: str, status: str, text: str) -> bool:
         rnd = self.library.read(lambda db: db.get(VoteRound, round_id))
@@ -514,12 +565,7 @@ class Voting(QObject):
             return False
         command = cmd.cast_votes(self.window.doc, state.round.id, note_ids,
                                  self.participant_id, f"Vote ({name})")
-        if not self._push(command):
-            return False
-        left = state.remaining(self.participant_id) - len(note_ids)
-        self.bar.message(f"{name}: {left} left" if left else
-                         f"{name} has placed every dot — pick the next person", error=False)
-        return True
+        return self._push(command)  # the status line follows from the refresh
 
     def retract(self, note_id: str) -> bool:
         if not self._ready():

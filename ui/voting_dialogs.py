@@ -43,6 +43,7 @@ class RoundState:
     used: dict[str, int]  # participant id -> dots placed in this round
     ranked: list[tuple[str, str, int]]  # (note id, text, votes), most first
     lane_ids: list[str] = field(default_factory=list)
+    places: dict[str, str] = field(default_factory=dict)  # note id -> "Stage · Lane"
 
     @property
     def hidden(self) -> bool:
@@ -59,6 +60,17 @@ class RoundState:
 
     def remaining(self, participant_id: str | None) -> int:
         return self.round.votes_per_participant - self.used.get(participant_id or "", 0)
+
+    def status_line(self, participant_id: str | None) -> str:
+        """What the bar says about the active voter, from the dots in the library."""
+        person = next((p for p in self.people if p.id == participant_id), None)
+        if person is None or self.round.status != "open":
+            return ""
+        left = self.remaining(person.id)
+        if left <= 0:
+            return f"{person.name} has placed every dot — pick the next person"
+        return f"{person.name} is voting: {left} of {self.round.votes_per_participant} " \
+               f"dot{'s' if self.round.votes_per_participant != 1 else ''} left"
 
     def rules(self, lane_names: dict[str, str]) -> str:
         r = self.round
@@ -269,8 +281,8 @@ class ResultsPanel(QWidget):
         self.state: RoundState | None = None
         self._rows: list[tuple[int, int, str]] = []
 
-    def show_round(self, state: RoundState | None, where: dict[str, str]) -> None:
-        """`where` gives "Stage · Lane" per note id of the shown map."""
+    def show_round(self, state: RoundState | None) -> None:
+        """Rank the round's notes, each with its "Stage · Lane" read with the round."""
         self.state = state
         self.list.clear()
         self._rows = []
@@ -289,7 +301,8 @@ class ResultsPanel(QWidget):
         for rank, (note_id, text, votes) in zip(ranks(state.ranked), state.ranked, strict=True):
             label = " ".join(text.split()) or "(empty)"
             item = QListWidgetItem(f"{rank}.  {label}\n      {votes} vote{'s' if votes != 1 else ''}"
-                                   + (f" · {where[note_id]}" if where.get(note_id) else ""))
+                                   + (f" · {state.places[note_id]}"
+                                      if state.places.get(note_id) else ""))
             item.setData(Qt.ItemDataRole.UserRole, note_id)
             if rank <= 3:
                 bold = QFont(item.font())
@@ -302,3 +315,7 @@ class ResultsPanel(QWidget):
     def rows(self) -> list[tuple[int, int, str]]:
         """(rank, votes, text) as listed (for tests and the report)."""
         return list(self._rows)
+
+    def row_texts(self) -> list[str]:
+        """Each row as the panel shows it (text, votes and "Stage · Lane")."""
+        return [self.list.item(i).text() for i in range(self.list.count())]
