@@ -2,9 +2,15 @@
 
 Zoom: Ctrl+wheel (anchored under the mouse), pinch on a touchpad, the
 `zoom_in_action` / `zoom_out_action` (platform ZoomIn/ZoomOut keys, plus
-Ctrl+= for keyboards where + needs Shift) and `fit_action` (Ctrl+0). The
-window puts the same QAction objects in its View menu, so shortcuts are
-never ambiguous. Pan: the scroll wheel (Shift for sideways), middle-drag, and
+Ctrl+= for keyboards where + needs Shift), `fit_action` (Fit All, Ctrl+0) and
+`fit_width_action` (Fit Width, Ctrl+9). The window puts the same QAction
+objects in its View menu, so shortcuts are never ambiguous.
+
+A fit is kept (`auto_fit` "width" or "all"): the view fits again whenever its
+viewport changes size — the window maximized, a dock opened — until the user
+zooms by hand (wheel, keys, pinch, Actual Size, `set_zoom`); a Fit brings it
+back. Fit Width is what a map opens with: the whole width within
+FIT_WIDTH_MIN..FIT_WIDTH_MAX, from the top (title and stage headers). Pan: the scroll wheel (Shift for sideways), middle-drag, and
 space-drag (unless an item has keyboard focus, e.g. a note being edited).
 """
 
@@ -32,6 +38,11 @@ from .sticky_headers import StickyHeaders
 MIN_ZOOM = 0.05
 MAX_ZOOM = 8.0
 STEP = 1.25  # one key press or one wheel notch (120 units)
+#: Fit Width never blows a small map up beyond this …
+FIT_WIDTH_MAX = 1.5
+#: … nor shrinks a very wide one below this (12 pt note text stays ≥ 9 px): the
+#: map then scrolls sideways instead.
+FIT_WIDTH_MIN = 0.75
 
 
 class MapView(QGraphicsView):
@@ -60,7 +71,17 @@ class MapView(QGraphicsView):
                                                         QKeySequence("Ctrl+=")], self.zoom_in)
         self.zoom_out_action = self._action("Zoom &Out", [QKeySequence.StandardKey.ZoomOut],
                                             self.zoom_out)
-        self.fit_action = self._action("&Fit Map", [QKeySequence("Ctrl+0")], self.fit_all)
+        self.fit_action = self._action("&Fit All", [QKeySequence("Ctrl+0")], self.fit_all)
+        self.fit_width_action = self._action("Fit &Width", [QKeySequence("Ctrl+9")],
+                                             self.fit_width)
+        self.fit_width_action.setStatusTip("Fit the map's width, from the top; keep it "
+                                           "fitted as the window changes")
+        #: The fit kept as the viewport changes size: "width", "all" or None (by hand).
+        self.auto_fit: str | None = None
+        self._refitting = False
+        self._refit_again = False
+        # A map smaller than the view sits at the top, like a page, not mid-screen.
+        self.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
         self.actual_size_action = self._action("&Actual Size", [QKeySequence("Ctrl+1")],
                                                lambda: self.set_zoom(1.0))
         # Far out one item paints all notes (canvas.overview); headers stick to the
@@ -156,7 +177,11 @@ class MapView(QGraphicsView):
         return min(MIN_ZOOM, self.fit_zoom()), MAX_ZOOM
 
     def set_zoom(self, scale: float, anchor: QPointF | None = None) -> None:
-        """Zoom to `scale`, keeping the scene point under `anchor` (viewport px) fixed."""
+        """Zoom to `scale`, keeping the scene point under `anchor` (viewport px) fixed.
+
+        A zoom by hand: the view stops refitting itself (`auto_fit`)."""
+        self.auto_fit = None
+        self._align_left(False)
         lo, hi = self._limits()
         scale = min(hi, max(lo, scale))
         if abs(scale - self.zoom) < 1e-9:
@@ -180,14 +205,81 @@ class MapView(QGraphicsView):
         self.set_zoom(self.zoom / STEP)
 
     def fit_all(self) -> None:
+        """The whole map in view, kept so as the viewport changes size."""
+        self.auto_fit = "all"
+        self._apply_fit()
+
+    def fit_width(self) -> None:
+        """The map's width in view, from the top; kept so as the viewport changes size."""
+        self.auto_fit = "width"
+        self._apply_fit(top=True)
+
+    def fit_width_zoom(self) -> float:
+        """The scale at which the map's width fills the viewport, within
+        FIT_WIDTH_MIN..FIT_WIDTH_MAX.
+
+        Measured on the viewport without scroll bars, less the vertical bar when
+        the map is taller than the view at that scale, so the answer does not
+        depend on which bars happen to be shown (no refit ping-pong)."""
         rect = self.sceneRect()
-        if rect.isEmpty():
+        size = self.maximumViewportSize()
+        if rect.isEmpty() or size.isEmpty():
+            return 1.0
+        z = size.width() / rect.width()
+        if rect.height() * z > size.height():
+            z = (size.width() - self.verticalScrollBar().sizeHint().width()) / rect.width()
+        return max(FIT_WIDTH_MIN, min(FIT_WIDTH_MAX, z))
+
+    def _apply_fit(self, top: bool = False) -> None:
+        """Apply `auto_fit`; the width fit keeps the scene line at the top of the view
+        (`top`: the map's top) and the left edge when it scrolls sideways."""
+        rect = self.sceneRect()
+        if rect.isEmpty() or self.auto_fit is None:
             return
-        self.resetTransform()
-        z = self.fit_zoom()
-        self.scale(z, z)
-        self.centerOn(rect.center())
+        if self._refitting:  # a scroll bar came or went while fitting: once more after
+            self._refit_again = True
+            return
+        self._refitting = True
+        try:
+            for _ in range(3):
+                self._refit_again = False
+                self._fit_once(rect, top)
+                top = False
+                if not self._refit_again:
+                    break
+        finally:
+            self._refitting = False
         self.zoomChanged.emit(self.zoom)
+
+    def _fit_once(self, rect: QRectF, top: bool) -> None:
+        if self.auto_fit == "width":
+            z = self.fit_width_zoom()
+            first_y = rect.top() if top else self.mapToScene(QPoint(0, 0)).y()
+            # Qt centres a narrower scene on the viewport's width *with* the vertical
+            # bar's room, which would push a width-filling map half a bar to the right.
+            fills = rect.width() * z > self.maximumViewportSize().width() * 0.9
+            self._align_left(fills)
+            self.resetTransform()
+            self.scale(z, z)
+            h, v = self.horizontalScrollBar(), self.verticalScrollBar()
+            h.setValue(h.minimum())
+            v.setValue(v.minimum() + round((max(first_y, rect.top()) - rect.top()) * z))
+        else:
+            self._align_left(False)
+            self.resetTransform()
+            z = self.fit_zoom()
+            self.scale(z, z)
+            self.centerOn(rect.center())
+
+    def _align_left(self, left: bool) -> None:
+        h = Qt.AlignmentFlag.AlignLeft if left else Qt.AlignmentFlag.AlignHCenter
+        if self.alignment() != h | Qt.AlignmentFlag.AlignTop:
+            self.setAlignment(h | Qt.AlignmentFlag.AlignTop)
+
+    def resizeEvent(self, event: Any) -> None:
+        super().resizeEvent(event)
+        if self.auto_fit is not None:
+            self._apply_fit()
 
     # -- events -----------------------------------------------------------------
     def wheelEvent(self, event: QWheelEvent) -> None:

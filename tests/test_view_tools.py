@@ -312,9 +312,10 @@ def test_view_menu_has_the_tools(window):
     texts = [a.text() for a in window.view_menu.actions()]
     for text in ("&Find…", "Find &Next", "Find Pre&vious", "F&ilter Notes…",
                  "Zoom to Selected &Stage", "&Overview Map", "Keep &Headers in View",
-                 "&Fit Map"):
+                 "&Fit All", "Fit &Width"):
         assert text in texts
-    assert texts.index("Zoom to Selected &Stage") == texts.index("&Fit Map") + 1
+    assert texts.index("Fit &Width") == texts.index("&Fit All") + 1
+    assert texts.index("Zoom to Selected &Stage") == texts.index("Fit &Width") + 1
     tools = window.view_tools
     find_keys = QKeySequence.keyBindings(QKeySequence.StandardKey.Find)
     assert find_keys and all(k in tools.find_action.shortcuts() for k in find_keys)

@@ -12,7 +12,8 @@ wherever the focus is):
 - Keep Headers in View: the sticky stage and lane headers (on by default,
   remembered in the settings)
 
-Zoom around the pointer, pinch, pan, Fit (Ctrl+0) and Actual Size live in
+Zoom around the pointer, pinch, pan, Fit All (Ctrl+0), Fit Width (Ctrl+9) and
+Actual Size live in
 `canvas.view.MapView`; the find/filter emphasis in `canvas.highlight`.
 """
 
@@ -118,7 +119,7 @@ class ViewTools(QObject):
     def _make_menu(self) -> None:
         menu = self.window.view_menu
         actions = menu.actions()
-        fit = self.view.fit_action
+        fit = getattr(self.view, "fit_width_action", self.view.fit_action)
         after_fit = next((actions[i + 1] for i, a in enumerate(actions[:-1]) if a is fit), None)
         if after_fit is not None:
             menu.insertAction(after_fit, self.zoom_stage_action)
