@@ -8,6 +8,14 @@ unchanged since the newest copy makes none, so the copies are distinct states
 rather than ten identical files from one busy morning. A backup never stops
 the app from starting: if it cannot be made, `make_backup` says why and the
 caller carries on.
+
+Telling "unchanged" is cheap at most starts: beside the newest copy's name and
+a SHA-256 of the library's bytes, the record keeps the file identities (inode,
+size, modification and change times in ns) of the library and its WAL. When
+they are all the same again, and the record was written well after the last
+of those times (so no later write can share their clock tick: file times tick
+coarsely, and a change time cannot be set back by a program), the library is
+unchanged without reading it. Anything else falls back to hashing the bytes.
 """
 
 from __future__ import annotations
@@ -31,6 +39,8 @@ class BackupResult:
     path: Path | None  # the new copy, or None when none was made
     removed: tuple[Path, ...] = ()
     reason: str = ""  # why none was made ("" when one was)
+    #: How "unchanged" was told: "identity" (file times, no read) or "content" (hash).
+    checked_by: str = ""
 
 
 def backup_folder(db_path: Path) -> Path:
@@ -54,6 +64,13 @@ def list_backups(db_path: Path) -> list[Path]:
 
 
 FINGERPRINT_FILE = "last-backup.sha256"
+#: A recorded file identity is trusted only if the record is this much younger
+#: than the file's last modification and change (covers 2 s FAT time stamps).
+SETTLED_NS = 3_000_000_000
+
+
+def _files(db_path: Path) -> tuple[Path, Path]:
+    return db_path, db_path.with_name(db_path.name + "-wal")
 
 
 def _fingerprint(db_path: Path) -> str:
@@ -62,7 +79,7 @@ def _fingerprint(db_path: Path) -> str:
     Compared by content rather than by file times, which tick too coarsely
     (a few ms on Linux) to tell an edit made right after a backup."""
     digest = hashlib.sha256()
-    for path in (db_path, db_path.with_name(db_path.name + "-wal")):
+    for path in _files(db_path):
         try:
             with open(path, "rb") as fh:
                 for chunk in iter(lambda: fh.read(1 << 20), b""):
@@ -72,12 +89,47 @@ def _fingerprint(db_path: Path) -> str:
     return digest.hexdigest()
 
 
-def _unchanged_since(db_path: Path, backup: Path, fingerprint: str) -> bool:
+def _identity(db_path: Path) -> tuple[str, int]:
+    """The library's and its WAL's inode:size:mtime:ctime (ns), and the latest time."""
+    parts, latest = [], 0
+    for path in _files(db_path):
+        try:
+            st = os.stat(path)
+        except FileNotFoundError:
+            parts.append("-")
+            continue
+        parts.append(f"{st.st_ino}:{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}")
+        latest = max(latest, st.st_mtime_ns, st.st_ctime_ns)
+    return ",".join(parts), latest
+
+
+def _record(db_path: Path) -> tuple[list[str], int] | None:
+    """The last backup's record (name, hash[, identity]) and when it was written."""
+    path = backup_folder(db_path) / FINGERPRINT_FILE
     try:
-        recorded = (backup_folder(db_path) / FINGERPRINT_FILE).read_text().split()
+        return path.read_text().split(), os.stat(path).st_mtime_ns
     except OSError:
-        return False
-    return recorded == [backup.name, fingerprint]
+        return None
+
+
+def _unchanged_since(db_path: Path, backup: Path, identity: str, latest: int
+                     ) -> tuple[bool, str | None]:
+    """Whether the library is as it was at `backup`, and its hash if one was needed
+    (None: told by the file identities alone, without reading the library)."""
+    record = _record(db_path)
+    fields, written_ns = record if record is not None else ([], 0)
+    if (len(fields) >= 3 and fields[0] == backup.name and fields[2] == identity
+            and latest <= written_ns - SETTLED_NS):
+        return True, None
+    fingerprint = _fingerprint(db_path)
+    return fields[:2] == [backup.name, fingerprint], fingerprint
+
+
+def _write_record(db_path: Path, fields: list[str]) -> None:
+    try:
+        (backup_folder(db_path) / FINGERPRINT_FILE).write_text(" ".join(fields) + "\n")
+    except OSError:
+        pass  # without a record the next start hashes again: slower, never wrong
 
 
 def make_backup(db_path: str | os.PathLike[str], keep: int = DEFAULT_KEEP,
@@ -96,9 +148,20 @@ def make_backup(db_path: str | os.PathLike[str], keep: int = DEFAULT_KEEP,
     except OSError as exc:
         return BackupResult(None, reason=f"cannot read {db_path.name}: {exc.strerror or exc}")
     existing = list_backups(db_path)
-    fingerprint = _fingerprint(db_path)
-    if existing and _unchanged_since(db_path, existing[-1], fingerprint):
-        return BackupResult(None, _prune(existing, keep), reason="unchanged since the last backup")
+    identity, latest = _identity(db_path)
+    fingerprint = None
+    if existing:
+        unchanged, fingerprint = _unchanged_since(db_path, existing[-1], identity, latest)
+        if unchanged:
+            if fingerprint is not None and _identity(db_path)[0] == identity:
+                # Told by reading it: remember the identity, so that the next start
+                # (the record now written well after it) can trust it.
+                _write_record(db_path, [existing[-1].name, fingerprint, identity])
+            return BackupResult(None, _prune(existing, keep),
+                                reason="unchanged since the last backup",
+                                checked_by="content" if fingerprint else "identity")
+    if fingerprint is None:
+        fingerprint = _fingerprint(db_path)
     folder = backup_folder(db_path)
     stamp = (now or datetime.now()).strftime("%Y-%m-%d-%H%M%S")
     dest = folder / f"{db_path.stem}-{stamp}.sqlite"
@@ -113,7 +176,13 @@ def make_backup(db_path: str | os.PathLike[str], keep: int = DEFAULT_KEEP,
             backup_copy(conn, dest)
         finally:
             conn.close()
-        (folder / FINGERPRINT_FILE).write_text(f"{dest.name} {fingerprint}\n")
+        # The identity is kept only if nothing wrote the library while it was hashed
+        # and copied. The hash came first, so a write after it can only cause one
+        # copy too many at the next start, never one too few.
+        fields = [dest.name, fingerprint]
+        if _identity(db_path)[0] == identity:
+            fields.append(identity)
+        (folder / FINGERPRINT_FILE).write_text(" ".join(fields) + "\n")
     except (OSError, sqlite3.Error) as exc:
         reason = getattr(exc, "strerror", None) or str(exc).splitlines()[0]
         return BackupResult(None, reason=f"cannot back up to {folder}: {reason}")

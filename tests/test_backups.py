@@ -99,3 +99,84 @@ def test_an_edit_in_the_same_clock_tick_is_still_backed_up(tmp_path: Path) -> No
     again = make_backup(db, now=T0 + timedelta(minutes=1))
     assert again.path is not None, again.reason
     assert "Same tick" in _titles(again.path)
+
+
+# -- telling "unchanged" without reading the library (start-up time) ---------------------
+
+def _settled_at_once(monkeypatch) -> None:
+    """File identities recorded now count as settled at once (the real rule waits
+    until the record is 3 s younger than the library's last write)."""
+    from storage import backups
+
+    monkeypatch.setattr(backups, "SETTLED_NS", 0)
+
+
+def test_an_unchanged_library_is_told_by_its_file_identity(tmp_path: Path, monkeypatch) -> None:
+    _settled_at_once(monkeypatch)
+    db = tmp_path / "library.sqlite"
+    with Library(db) as lib:
+        lib.run(ops.create_session, "Kick-off")
+    assert make_backup(db, now=T0).path is not None
+    again = make_backup(db, now=T0 + timedelta(hours=1))
+    assert again.path is None and again.reason == "unchanged since the last backup"
+    assert again.checked_by == "identity"  # no byte of the library was read
+    with Library(db) as lib:  # opened and read, as at every start
+        lib.read(list_sessions)
+    assert make_backup(db, now=T0 + timedelta(hours=2)).path is None
+    assert make_backup(db, now=T0 + timedelta(hours=3)).checked_by == "identity"
+    assert len(list_backups(db)) == 1
+
+
+def test_a_change_that_keeps_size_and_modification_time_is_backed_up(
+        tmp_path: Path, monkeypatch) -> None:
+    """An in-place edit of the same size with its modification time put back (a sync
+    tool, a clock tick) still changes the change time, which no program can set."""
+    import os
+    import time
+
+    _settled_at_once(monkeypatch)
+    db = tmp_path / "library.sqlite"
+    with Library(db) as lib:
+        lib.run(ops.create_session, "Kick-off")
+    assert make_backup(db, now=T0).path is not None
+    st = db.stat()
+    time.sleep(0.02)  # past the file system's clock tick
+    with open(db, "r+b") as fh:  # same size, same inode, different bytes
+        fh.seek(st.st_size - 1)
+        last = fh.read(1)
+        fh.seek(st.st_size - 1)
+        fh.write(bytes([last[0] ^ 0xFF]))
+    os.utime(db, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert db.stat().st_size == st.st_size and db.stat().st_mtime_ns == st.st_mtime_ns
+    again = make_backup(db, now=T0 + timedelta(minutes=1))
+    assert again.path is not None, again.reason
+
+
+def test_a_record_taken_right_after_an_edit_is_checked_by_content(tmp_path: Path) -> None:
+    """Within the settling time a later write could share the file times' clock
+    tick, so the library is hashed — and a real edit is still found."""
+    db = tmp_path / "library.sqlite"
+    with Library(db) as lib:
+        lib.run(ops.create_session, "Kick-off")
+    assert make_backup(db, now=T0).path is not None
+    again = make_backup(db, now=T0 + timedelta(minutes=1))
+    assert again.path is None and again.checked_by == "content"
+    with Library(db) as lib:
+        lib.run(ops.create_session, "Straight after")
+    third = make_backup(db, now=T0 + timedelta(minutes=2))
+    assert third.path is not None and "Straight after" in _titles(third.path)
+
+
+def test_a_record_from_before_identities_still_counts(tmp_path: Path, monkeypatch) -> None:
+    _settled_at_once(monkeypatch)
+    db = tmp_path / "library.sqlite"
+    with Library(db) as lib:
+        lib.run(ops.create_session, "Kick-off")
+    first = make_backup(db, now=T0).path
+    record = backup_folder(db) / "last-backup.sha256"
+    name, digest, *_ = record.read_text().split()
+    record.write_text(f"{name} {digest}\n")  # as Waymark wrote it before
+    again = make_backup(db, now=T0 + timedelta(hours=1))
+    assert again.path is None and again.checked_by == "content"
+    assert make_backup(db, now=T0 + timedelta(hours=2)).checked_by == "identity"
+    assert list_backups(db) == [first]
