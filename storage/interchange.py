@@ -367,6 +367,21 @@ def _positions(keys: Iterable[Any]) -> list[int]:
     return out
 
 
+def marked_title(db: Db, title: str, suffix: str) -> str:
+    """`title` + `suffix` (" (copy)"), numbered (" (copy 2)") until no session of the
+    library has it, so an original and each of its copies can be told apart."""
+    marker = suffix.strip()
+    inner = marker[1:-1] if marker.startswith("(") and marker.endswith(")") else marker
+    taken = {t.casefold() for t in db.exec(select(Session.title))}
+    n = 1
+    while True:
+        tail = f" ({inner})" if n == 1 else f" ({inner} {n})"
+        candidate = title[: MAX_NAME - len(tail)].rstrip() + tail
+        if candidate.casefold() not in taken:
+            return candidate
+        n += 1
+
+
 def import_session(db: Db, doc: dict[str, Any] | ValidatedDoc, *, as_copy: bool = False,
                    title: str | None = None) -> Session:
     """Validate everything, then insert the session's rows in the caller's transaction.
@@ -374,7 +389,8 @@ def import_session(db: Db, doc: dict[str, Any] | ValidatedDoc, *, as_copy: bool 
     Ids are kept, so a session moved between laptops stays the same session.
     If any of its ids is already in this library (typically: the same session
     imported twice), it comes in as a copy with fresh ids for every row and
-    " (imported copy)" after its title, rather than overwriting or failing.
+    " (imported copy)" after its title (" (imported copy 2)" for a second copy),
+    rather than overwriting or failing.
     `as_copy` asks for fresh ids regardless and `title` names the new session
     (then without the suffix): that is how a session is duplicated."""
     vdoc = doc if isinstance(doc, WaymarkDoc) else validate(doc)
@@ -395,7 +411,7 @@ def import_session(db: Db, doc: dict[str, Any] | ValidatedDoc, *, as_copy: bool 
         if not title or len(title) > MAX_NAME:
             raise WaymarkError(f"a session title must be 1 to {MAX_NAME} characters")
     elif copy:
-        title = s.title[: MAX_NAME - len(COPY_SUFFIX)].rstrip() + COPY_SUFFIX
+        title = marked_title(db, s.title, COPY_SUFFIX)
     else:
         title = s.title
     session_id = rid(s.id)

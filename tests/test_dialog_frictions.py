@@ -57,3 +57,58 @@ def test_tab_leaves_the_date_of_session_details_too(qtbot, window):
     qtbot.keyClick(_focus(), Qt.Key.Key_Backtab, Qt.KeyboardModifier.ShiftModifier)
     assert _focus() in (dialog.date_edit, dialog.date_edit.lineEdit())
     dialog.reject()
+
+
+# -- 5. an original and its copies look different on the cards ------------------------------
+LONG = "Coffee subscription onboarding for new subscribers, spring wave"
+
+
+def _card_titles(page) -> dict[str, str]:
+    """session id → the title text its card draws (after eliding to the card's width)."""
+    from PySide6.QtWidgets import QStyleOptionViewItem
+
+    view = page.sessions
+    delegate = view.itemDelegate()
+    out = {}
+    for i in range(view.count()):
+        item = view.item(i)
+        option = QStyleOptionViewItem()
+        option.initFrom(view)
+        option.rect = view.visualItemRect(item)
+        index = view.indexFromItem(item)
+        out[item.data(Qt.ItemDataRole.UserRole)] = delegate.title_text(option, index)
+    return out
+
+
+def test_imported_and_duplicated_copies_are_told_apart_on_the_cards(qtbot, window, tmp_path):
+    from journey import ops
+    from storage.duplicate import duplicate_session
+    from storage.interchange import import_json_file, write_session_json
+
+    library = window.library
+    original = library.run(ops.create_session, LONG, date="2026-11-20", facilitator="Sam")
+    path = tmp_path / "session.json"
+    library.run(write_session_json, original.id, path)
+    first = library.run(import_json_file, path)  # clashes: comes in as a copy
+    second = library.run(import_json_file, path)  # and again
+    dup1 = library.run(duplicate_session, original.id)
+    dup2 = library.run(duplicate_session, original.id)
+    ids = [original.id, first.id, second.id, dup1.id, dup2.id]
+    titles = {s: library.read(lambda db, s=s: __import__("journey.queries").queries
+                              .find_session(db, s).title) for s in ids}
+    assert len(set(titles.values())) == 5, titles  # no two sessions share a title
+    assert titles[first.id].endswith("(imported copy)")
+    assert titles[second.id].endswith("(imported copy 2)")
+    assert titles[dup1.id].endswith("(copy)") and titles[dup2.id].endswith("(copy 2)")
+
+    window.library_tools.show_library()
+    page = window.library_page
+    page.refresh()
+    shown = _card_titles(page)
+    on_cards = [shown[s] for s in ids]
+    assert len(set(on_cards)) == 5, on_cards  # what the cards draw differs too
+    assert all(len(t) < len(LONG) for t in on_cards[1:])  # the long title was elided…
+    assert on_cards[1].endswith("(imported copy)")  # …but never its copy marker
+    assert on_cards[2].endswith("(imported copy 2)")
+    assert on_cards[3].endswith("(copy)") and on_cards[4].endswith("(copy 2)")
+    assert on_cards[0].endswith("…")

@@ -8,6 +8,7 @@ lines) and turns Pillow thumbnails into pixmaps.
 from __future__ import annotations
 
 import io
+import re
 from datetime import date as _date
 from typing import Any
 
@@ -88,14 +89,11 @@ class CardDelegate(QStyledItemDelegate):
             self._badge(painter, thumb, info["badge"])
         x, w = r.x() + 10, r.width() - 20
         y = thumb.bottom() + 8
-        title_font = QFont(option.font)
-        title_font.setBold(True)
-        title_font.setPointSizeF(option.font.pointSizeF() * 1.08)
+        title_font = self._title_font(option)
         fm = QFontMetrics(title_font)
         painter.setFont(title_font)
         painter.setPen(QColor(INK))
-        title = fm.elidedText(index.data(Qt.ItemDataRole.DisplayRole) or "",
-                              Qt.TextElideMode.ElideRight, int(w))
+        title = elide_title(fm, index.data(Qt.ItemDataRole.DisplayRole) or "", int(w))
         painter.drawText(QRectF(x, y, w, fm.height()), Qt.AlignmentFlag.AlignLeft, title)
         y += fm.height() + 2
         small = QFont(option.font)
@@ -108,6 +106,19 @@ class CardDelegate(QStyledItemDelegate):
             painter.drawText(QRectF(x, y, w, fm.height()), Qt.AlignmentFlag.AlignLeft, text)
             y += fm.height() + 1
         painter.restore()
+
+    @staticmethod
+    def _title_font(option: QStyleOptionViewItem) -> QFont:
+        font = QFont(option.font)
+        font.setBold(True)
+        font.setPointSizeF(option.font.pointSizeF() * 1.08)
+        return font
+
+    def title_text(self, option: QStyleOptionViewItem, index: Any) -> str:
+        """The title as the card at `option.rect` draws it."""
+        w = QRectF(option.rect).adjusted(5, 5, -5, -5).width() - 20
+        return elide_title(QFontMetrics(self._title_font(option)),
+                           index.data(Qt.ItemDataRole.DisplayRole) or "", int(w))
 
     def _badge(self, painter: QPainter, thumb: QRectF, text: str) -> None:
         font = QFont(painter.font())
@@ -150,6 +161,24 @@ def card_list(card: QSize, thumb_h: int, parent: QWidget) -> QListWidget:
     view.setStyleSheet(f"QListWidget {{ background: {PAGE_BG}; }}")
     view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
     return view
+
+
+_MARKER = re.compile(r"^(.*\S)(\s\([^()]*\))$")
+
+
+def elide_title(fm: QFontMetrics, title: str, width: int) -> str:
+    """`title` cut to `width` with an ellipsis — but a closing " (copy 2)" or
+    " (imported copy)" stays whole, or an original and its copies would all show
+    the same start of the same title."""
+    if fm.horizontalAdvance(title) <= width:
+        return title
+    m = _MARKER.match(title)
+    if m:
+        tail_w = fm.horizontalAdvance(m.group(2))
+        if tail_w <= width * 0.7:
+            head = fm.elidedText(m.group(1), Qt.TextElideMode.ElideRight, width - tail_w)
+            return head + m.group(2)
+    return fm.elidedText(title, Qt.TextElideMode.ElideRight, width)
 
 
 def short_title(title: str, limit: int = 28) -> str:
