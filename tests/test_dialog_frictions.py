@@ -4,6 +4,8 @@ library's cards, quick capture's `feel:` / `think:` reaching a combined lane."""
 
 from __future__ import annotations
 
+import sqlite3
+
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
@@ -112,3 +114,57 @@ def test_imported_and_duplicated_copies_are_told_apart_on_the_cards(qtbot, windo
     assert on_cards[2].endswith("(imported copy 2)")
     assert on_cards[3].endswith("(copy)") and on_cards[4].endswith("(copy 2)")
     assert on_cards[0].endswith("…")
+
+
+# -- 6. feel: / think: reach a thoughts-or-feelings lane -------------------------------------
+def _capture(window, text: str) -> tuple[str, str]:
+    """Type `text` into quick capture, Enter; (stage name, lane name) of the new note."""
+    capture = window.workshop.capture
+    before = {n.id for n in window.data.all_notes()}
+    window.workshop.focus_capture()
+    capture.box.setText(text)
+    assert capture.submit(), window.last_error
+    new = [n for n in window.data.all_notes() if n.id not in before]
+    assert len(new) == 1
+    con = sqlite3.connect(window.library.path)
+    try:
+        return con.execute("select s.name, l.name from note n join stage s on s.id=n.stage_id "
+                           "join lane l on l.id=n.lane_id where n.id=?",
+                           (new[0].id,)).fetchone()
+    finally:
+        con.close()
+
+
+def test_feel_and_think_reach_the_combined_lane_of_purchase_and_use(qtbot, library,
+                                                                      open_window):
+    from journey import ops
+
+    library.run(ops.start_session, "Checkout", "Purchase and use", (-3, 3),
+                date="2026-12-02")
+    window = open_window(library)
+    assert "Thoughts & feelings" in [lane.name for lane in window.data.lanes]
+    assert _capture(window, "feel: nervous about the price")[1] == "Thoughts & feelings"
+    assert _capture(window, "think: is this the cheapest?")[1] == "Thoughts & feelings"
+    assert _capture(window, "pain: hidden fees")[1] == "Barriers"
+
+
+def test_feel_prefers_a_feelings_lane_then_a_lane_named_for_it(qtbot, window):
+    from journey import ops
+
+    # The demo has separate Thoughts and Feelings lanes: each prefix keeps its own.
+    assert _capture(window, "feel: calm")[1] == "Feelings"
+    assert _capture(window, "think: maybe")[1] == "Thoughts"
+    # A lane whose *name* says feelings wins over the thoughts lane when no lane has
+    # the feelings kind.
+    feelings = next(lane for lane in window.data.lanes if lane.kind == "feelings")
+    window.library.run(ops.set_lane_kind, feelings.id, "custom")
+    window.library.run(ops.rename_lane, feelings.id, "How they feel")
+    assert _capture(window, "feel: relieved")[1] == "How they feel"
+    # No feelings lane by kind or by name: the thoughts lane takes feelings too.
+    window.library.run(ops.rename_lane, feelings.id, "Extra")
+    assert _capture(window, "feel: tired")[1] == "Thoughts"
+    # A prefix with no lane of its kind nor of the related kind still says so in one line.
+    capture = window.workshop.capture
+    capture.box.setText("chan: email")
+    assert not capture.submit()
+    assert window.last_error == "This map has no channels lane"

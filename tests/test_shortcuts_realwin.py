@@ -131,3 +131,34 @@ def test_tab_walks_the_new_session_dialog(tmp_path):
             assert rows[0][0] == "Ada Facilitator Jr"
         finally:
             app.kill()
+
+
+def test_quick_capture_feel_reaches_thoughts_and_feelings(tmp_path):
+    from journey import ops
+    from storage import Library
+
+    db = tmp_path / "library.sqlite"
+    library = Library(db)
+    library.run(ops.start_session, "Checkout", "Purchase and use", (-3, 3), date="2026-12-02")
+    library.close()
+    with display() as d:
+        app = App(d, db, tmp_path)
+        app.maximize()
+        app.wait_active("Checkout")
+        app.settle(0.8)
+        try:
+            app.key("ctrl+shift+j")  # Workshop › Quick Capture
+            app.type("feel: nervous at checkout")
+            app.key("Return")
+            app.type("think: is it the cheapest")
+            app.key("Return")
+            deadline = time.monotonic() + 5
+            rows: list[tuple] = []
+            while len(rows) < 2 and time.monotonic() < deadline:
+                rows = query(db, "select n.text, l.name from note n join lane l "
+                             "on l.id = n.lane_id order by n.text")
+                app.settle(0.1)
+            assert rows == [("is it the cheapest", "Thoughts & feelings"),
+                            ("nervous at checkout", "Thoughts & feelings")], app.stderr[-2000:]
+        finally:
+            app.kill()

@@ -2,8 +2,11 @@
 
 A note goes to the current cell (the note editor's, else the selected note's,
 else the first cell). A prefix routes it: `pain:` to the pain points lane of
-the same stage, `opp:` to the opportunities … (see `PREFIXES`); `park:` — or a
-session without a map — puts it in the parking lot. Each note is one command.
+the same stage, `opp:` to the opportunities … (see `PREFIXES`); a map without
+a lane of that kind takes a lane whose name says it, and thoughts and feelings
+share a lane when there is only one (`lane_for`: "Thoughts & feelings" gets
+both `think:` and `feel:`); `park:` — or a session without a map — puts it in
+the parking lot. Each note is one command.
 """
 
 from __future__ import annotations
@@ -38,6 +41,37 @@ PREFIXES: dict[str, str] = {
     "quote": LaneKind.QUOTES, "says": LaneKind.QUOTES,
     "park": PARK, "later": PARK,
 }
+
+#: Words a lane's *name* may use for a kind ("Thoughts & feelings", "How they feel"):
+#: matched as the start of a word, so "feel" finds "feelings".
+NAME_WORDS: dict[str, tuple[str, ...]] = {
+    LaneKind.THOUGHTS: ("thought", "think"), LaneKind.FEELINGS: ("feel",),
+    LaneKind.PAIN_POINTS: ("pain", "barrier"), LaneKind.OPPORTUNITIES: ("opportunit", "idea"),
+    LaneKind.TOUCHPOINTS: ("touchpoint",), LaneKind.ACTIONS: ("action", "doing"),
+    LaneKind.CHANNELS: ("channel",), LaneKind.METRICS: ("metric", "kpi"),
+    LaneKind.BACKSTAGE: ("backstage",), LaneKind.QUOTES: ("quote",),
+}
+#: Kinds that share a lane when a map has only one of them (one "Thoughts & feelings").
+RELATED: dict[str, str] = {LaneKind.THOUGHTS: LaneKind.FEELINGS,
+                           LaneKind.FEELINGS: LaneKind.THOUGHTS}
+
+
+def lane_for(lanes: list[Any], kind: str) -> Any:
+    """The lane a prefix of `kind` goes to: a lane of that kind, else one whose name
+    says it (a combined "Thoughts & feelings" lane for `feel:`), else a lane of the
+    related kind (thoughts for feelings and back); None when nothing fits."""
+    lanes = [lane for lane in lanes if lane.kind != LaneKind.EMOTION]
+    exact = next((lane for lane in lanes if lane.kind == kind), None)
+    if exact is not None:
+        return exact
+    stems = NAME_WORDS.get(kind, ())
+    for lane in lanes:
+        words = re.findall(r"\w+", lane.name.casefold())
+        if any(w.startswith(stem) for w in words for stem in stems):
+            return lane
+    related = RELATED.get(kind)
+    return next((lane for lane in lanes if lane.kind == related), None) if related else None
+
 
 HELP = ("Type a note and press Enter: it goes to the current cell, and you can type the "
         "next one.\nStart with a prefix to send it elsewhere in the same stage:\n"
@@ -140,7 +174,7 @@ class QuickCapture(QFrame):
             return None, body, "This map has no cells yet: add a stage and a lane"
         if kind is None:
             return cell, body, ""
-        lane = next((lane for lane in w.data.lanes if lane.kind == kind), None)
+        lane = lane_for(w.data.lanes, kind)
         if lane is None:
             label = LaneKind(kind).label
             return None, body, f"This map has no {label.lower()} lane"
