@@ -17,8 +17,8 @@ import hashlib
 import os
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PIL import Image, ImageDraw
 from platformdirs import user_cache_path
 from sqlmodel import Session as Db
 from sqlmodel import select
@@ -38,6 +38,9 @@ from journey.queries import MapData, load_map
 from journey.templates import TemplateSpec
 
 from .theme import THEME, argb, darker, kind_accent_hex, rgb, stage_points, stage_rgb
+
+if TYPE_CHECKING:  # Pillow is imported when a thumbnail is drawn, not at start-up
+    from PIL import Image, ImageDraw
 
 SIZE = (320, 240)  # 4:3 suits most maps: a few stages wide, several lanes high
 SUPERSAMPLE = 3  # Pillow draws without antialiasing: draw big, then shrink
@@ -101,6 +104,8 @@ def _bezier(seg: tuple[tuple[float, float], ...], steps: int = 12) -> list[tuple
 def render_thumbnail(layout: MapLayout, size: tuple[int, int] = SIZE) -> Image.Image:
     """The map as a small RGB picture: the paper fills the width, anchored at the top
     (a tall map runs off the bottom edge; a wide one sits in the middle)."""
+    from PIL import Image, ImageDraw
+
     ss = SUPERSAMPLE
     W, H = size[0] * ss, size[1] * ss
     img = Image.new("RGB", (W, H), _c(THEME.desk))

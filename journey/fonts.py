@@ -5,11 +5,17 @@ that the PDF embeds and Qt draws with, so lines break identically everywhere.
 Each character is set in the first bundled face that has a glyph for it
 (DejaVu Sans for Latin, Greek and Cyrillic; Droid Sans Fallback for Chinese
 and Japanese), and `runs()` splits a line into same-face runs for renderers.
-The font tables are read with reportlab's TrueType parser (pure data, no PDF).
+The advance widths come from the font's own tables (head, hhea, maxp, hmtx and
+the cmap subtable reportlab's parser would choose, read with `struct`), so they
+equal what reportlab's TrueType parser gives the PDF writer, without importing
+reportlab (and Pillow, which it imports) at every start; a font whose cmap is
+in another format than 12 is still read with reportlab.
 """
 
 from __future__ import annotations
 
+import struct
+from array import array
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
@@ -49,15 +55,76 @@ def font_path(key: str) -> Path:
 
 @cache
 def face(key: str) -> FaceMetrics:
+    path = font_path(key)
+    parsed = read_widths(path)
+    if parsed is None:
+        parsed = _reportlab_widths(path)
+    widths, default_width = parsed
+    return FaceMetrics(key, path, widths, default_width)
+
+
+def _reportlab_widths(path: Path) -> tuple[dict[int, float], float]:
     from reportlab.pdfbase.ttfonts import TTFontFile
 
-    path = font_path(key)
     ttf = TTFontFile(str(path))
     widths = {cp: float(w) for cp, w in ttf.charWidths.items()}
     # Characters mapped to glyph 0 (.notdef) are not really covered.
     covered = {cp for cp, gid in ttf.charToGlyph.items() if gid}
-    widths = {cp: w for cp, w in widths.items() if cp in covered}
-    return FaceMetrics(key, path, widths, float(ttf.defaultWidth))
+    return {cp: w for cp, w in widths.items() if cp in covered}, float(ttf.defaultWidth)
+
+
+def read_widths(path: Path) -> tuple[dict[int, float], float] | None:
+    """Advance widths (1/1000 em) of every character with a glyph, and glyph 0's;
+    None when the cmap reportlab would use is not in format 12 (the bundled fonts')."""
+    data = Path(path).read_bytes()
+    tables = {}
+    for i in range(struct.unpack_from(">H", data, 4)[0]):
+        tag, _checksum, offset, _length = struct.unpack_from(">4sIII", data, 12 + 16 * i)
+        tables[tag] = offset
+    units = struct.unpack_from(">H", data, tables[b"head"] + 18)[0]
+    n_metrics = struct.unpack_from(">H", data, tables[b"hhea"] + 34)[0]
+    n_glyphs = struct.unpack_from(">H", data, tables[b"maxp"] + 4)[0]
+    hmtx = tables[b"hmtx"]
+    advances = array("H", data[hmtx:hmtx + 4 * n_metrics])
+    if struct.pack("=H", 1) != struct.pack(">H", 1):
+        advances.byteswap()
+    advances = advances[0::2]  # (advance, left side bearing) pairs
+    if units == 1000:
+        scaled = [float(a) for a in advances]
+    else:
+        mult = 1000 / units
+        scaled = [a * mult for a in advances]
+    last = scaled[-1]  # glyphs past the metrics share the last advance
+
+    cmap = tables[b"cmap"]
+    subtable, unicode_found = None, False
+    for i in range(struct.unpack_from(">H", data, cmap + 2)[0]):
+        platform, encoding, offset = struct.unpack_from(">HHI", data, cmap + 4 + 8 * i)
+        # The same choice as reportlab's TTFontFile (the last suitable subtable wins).
+        if platform == 3 or (platform == 1 and encoding == 1) or \
+                (platform == 0 and encoding != 5):
+            subtable, unicode_found = cmap + offset, True
+        elif platform == 1 and encoding == 0 and not unicode_found:
+            subtable, unicode_found = cmap + offset, False
+    if subtable is None:
+        return None
+    fmt = struct.unpack_from(">H", data, subtable)[0]
+    glyph_of: dict[int, int] = {}
+    if fmt == 12:
+        (n_groups,) = struct.unpack_from(">I", data, subtable + 12)
+        for g in range(n_groups):
+            start, end, first = struct.unpack_from(">III", data, subtable + 16 + 12 * g)
+            for cp in range(start, end + 1):
+                glyph_of[cp] = first + cp - start
+    else:
+        return None
+    if 0x20 in glyph_of:  # as reportlab: a no-break space is drawn as a space
+        glyph_of[0xA0] = glyph_of[0x20]
+    elif 0xA0 in glyph_of:
+        glyph_of[0x20] = glyph_of[0xA0]
+    widths = {cp: (scaled[gid] if gid < n_metrics else last)
+              for cp, gid in glyph_of.items() if 0 < gid < n_glyphs}
+    return widths, scaled[0]
 
 
 _ZERO_WIDTH = {0x200B, 0x200C, 0x200D, 0xFE0F, 0xFE0E}

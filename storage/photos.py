@@ -17,8 +17,7 @@ import os
 import re
 import warnings
 from pathlib import Path
-
-from PIL import Image, ImageOps, UnidentifiedImageError
+from typing import TYPE_CHECKING
 
 from journey.errors import WaymarkError
 
@@ -30,6 +29,10 @@ FORMATS: dict[str, str] = {"PNG": "PNG", "JPEG": "JPEG", "GIF": "GIF", "WEBP": "
 ACCEPTED = "PNG, JPEG, GIF, WebP, BMP or TIFF"
 
 
+if TYPE_CHECKING:  # Pillow is imported when a photo is read, not at start-up
+    from PIL import Image
+
+
 class PhotoError(WaymarkError):
     """A file that cannot be a persona photo; the message is one line."""
 
@@ -37,6 +40,8 @@ class PhotoError(WaymarkError):
 def load_persona_photo(path: str | os.PathLike[str], max_side: int = MAX_SIDE,
                        max_bytes: int = MAX_FILE_BYTES) -> bytes:
     """Read an image file and return it as PNG bytes, at most `max_side` px a side."""
+    from PIL import Image, UnidentifiedImageError
+
     path = Path(path)
     name = path.name or str(path)
     try:
@@ -82,6 +87,8 @@ def load_persona_photo(path: str | os.PathLike[str], max_side: int = MAX_SIDE,
 
 def _prepared(img: Image.Image, max_side: int) -> Image.Image:
     """Upright, RGB(A), and no bigger than `max_side` a side."""
+    from PIL import Image, ImageOps
+
     img = ImageOps.exif_transpose(img) or img
     if img.mode not in ("RGB", "RGBA"):
         has_alpha = img.mode in ("LA", "PA") or "transparency" in img.info
@@ -94,6 +101,8 @@ def _prepared(img: Image.Image, max_side: int) -> Image.Image:
 
 def _bomb_message(name: str, exc: Exception) -> str:
     """Pillow says 'Image size (N pixels) exceeds limit of M pixels…': keep the numbers."""
+    from PIL import Image
+
     numbers = [int(n) for n in re.findall(r"\((\d+) pixels\)", str(exc))]
     limit = (Image.MAX_IMAGE_PIXELS or 0) / 1e6
     size = f"{numbers[0] / 1e6:,.0f} megapixels" if numbers else "too many pixels"

@@ -20,6 +20,7 @@ from journey.queries import list_sessions
 from storage import Library, LibraryError
 from storage.backups import make_backup
 
+from . import startup_probe
 from .clipboard import release_clipboard
 from .main_window import SETTINGS_APP, SETTINGS_ORG, MainWindow, app_settings
 from .preferences import Preferences
@@ -69,6 +70,7 @@ def run_app(db_path: Path, argv: list[str] | None = None) -> int:
                 library.run(add_demo_session)  # first start: something real to look at
             window = MainWindow(library)
             window.show()
+            startup_probe.install(window)  # only for benchmarks.startup (an env variable)
             if backup.reason.startswith("cannot"):
                 window.statusBar().showMessage(f"No backup was made: {backup.reason}", 15000)
             status = app.exec()

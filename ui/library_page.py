@@ -49,7 +49,6 @@ from journey.errors import WaymarkError
 from journey.queries import list_sessions
 from journey.templates import TemplateSpec
 from storage import Library
-from storage.duplicate import duplicate_session
 
 from .fields import FieldDateEdit
 from .messages import show_one_line
@@ -525,6 +524,8 @@ class LibraryPage(QWidget):
     def duplicate(self, session_id: str | None) -> str | None:
         if session_id is None:
             return None
+        from storage.duplicate import duplicate_session  # its JSON models: not at start-up
+
         copy = self._run(duplicate_session, session_id)
         if copy is FAILED:
             return None
