@@ -151,13 +151,30 @@ def delete_participant(library: Library, participant_id: str) -> DeleteCommand:
 
 # -- personas ---------------------------------------------------------------------------
 
-def _remove_persona(db: Any, persona_id: str) -> Snapshot:
-    return ops.delete_persona(db, persona_id)[0]
+class AddPersona(CreateCommand):
+    """Add a persona; undo also hands back to nobody the maps that became theirs
+    (`link_maps`: the session's first persona), redo makes them theirs again."""
+
+    def __init__(self, library: Library, session_id: str, name: str, **fields: Any) -> None:
+        super().__init__(library, f"Add persona {name.strip()}",
+                         call(ops.add_persona, session_id, name, **fields), self._remove)
+        self.maps: list[str] = []
+
+    def _remove(self, db: Any, persona_id: str) -> Snapshot:
+        snap, self.maps = ops.delete_persona(db, persona_id)
+        return snap
+
+    def do(self) -> None:
+        if not self.snapshot:
+            super().do()
+            return
+        self.library.run(ops.batch, [call(ops.restore, self.snapshot),
+                                     *[call(ops.set_map_persona, m, self.row_id)
+                                       for m in self.maps]])
 
 
-def add_persona(library: Library, session_id: str, name: str, **fields: Any) -> CreateCommand:
-    return CreateCommand(library, f"Add persona {name.strip()}",
-                         call(ops.add_persona, session_id, name, **fields), _remove_persona)
+def add_persona(library: Library, session_id: str, name: str, **fields: Any) -> AddPersona:
+    return AddPersona(library, session_id, name, **fields)
 
 
 def edit_persona(library: Library, persona_id: str, **fields: Any) -> LibraryCommand | None:

@@ -164,14 +164,21 @@ class _Tab(QWidget):
             item.setData(ID, row.id)
             self.list.addItem(item)
         self.list.blockSignals(False)
+        preferred = self.preferred_id()
         if keep and any(r.id == keep for r in self.rows):
             self.select(keep)
+        elif preferred and any(r.id == preferred for r in self.rows):
+            self.select(preferred)
         elif self.rows:
             self.list.setCurrentRow(0)
         self.show_form(self.current_row())
 
     def read_rows(self) -> list[Any]:
         return self.library.read(ordered, self.model, session_id=self.dialog.session_id)
+
+    def preferred_id(self) -> str | None:
+        """The row to show first when none is current."""
+        return None
 
     def icon(self, row: Any) -> QIcon:
         return _dot_icon(row.colour)
@@ -399,7 +406,9 @@ class PersonasTab(_Tab):
             name = "" if candidate in taken else candidate
             n += 1
         colours = _prefs(self.dialog).strong_colours()
-        command = sc.add_persona(self.library, self.dialog.session_id, name,
+        # The session's first persona becomes the persona of its maps that are for
+        # nobody in particular (ops.add_persona(link_maps=True)); undo unlinks them.
+        command = sc.add_persona(self.library, self.dialog.session_id, name, link_maps=True,
                                  colour=colours[len(self.rows) % len(colours)])
         if not self.dialog.push(command):
             return None
@@ -450,7 +459,11 @@ class MapsTab(_Tab):
         add.clicked.connect(self.add_from_form)
         self.name_edit.returnPressed.connect(self.add_from_form)
         self.persona_box = QComboBox(self)
-        self.persona_box.activated.connect(self._persona_chosen)
+        # Any change the combo shows is stored at once — by mouse, keys, wheel or a
+        # screen reader — not only a popup's `activated`: what the dialog shows when
+        # it closes is what the map is for.
+        self._filling = False
+        self.persona_box.currentIndexChanged.connect(self._persona_chosen)
         self.buttons: dict[str, QPushButton] = {}
         for key, text, slot in (
                 ("rename", "&Rename", self.rename_current),
@@ -505,6 +518,9 @@ class MapsTab(_Tab):
     def label(self, row: Any) -> str:
         return row.name
 
+    def preferred_id(self) -> str | None:
+        return getattr(self.dialog.window_, "map_id", None)  # the map on screen
+
     def refresh(self) -> None:
         self.list.blockSignals(True)
         super().refresh()
@@ -523,13 +539,18 @@ class MapsTab(_Tab):
             enabled = row is not None and not (key == "up" and index == 0) and not (
                 key == "down" and index == len(self.rows) - 1)
             button.setEnabled(enabled)
-        self.persona_box.clear()
-        self.persona_box.addItem("Nobody in particular", None)
-        for p in self.personas:
-            self.persona_box.addItem(p.name, p.id)
-        self.persona_box.setEnabled(row is not None)
-        if row is not None:
-            self.persona_box.setCurrentIndex(max(0, self.persona_box.findData(row.persona_id)))
+        self._filling = True
+        try:
+            self.persona_box.clear()
+            self.persona_box.addItem("Nobody in particular", None)
+            for p in self.personas:
+                self.persona_box.addItem(p.name, p.id)
+            self.persona_box.setEnabled(row is not None)
+            if row is not None:
+                self.persona_box.setCurrentIndex(
+                    max(0, self.persona_box.findData(row.persona_id)))
+        finally:
+            self._filling = False
 
     def _unique(self, base: str) -> str:
         names = {r.name.casefold() for r in self.rows}
@@ -579,7 +600,17 @@ class MapsTab(_Tab):
         if self.current_id():
             self.dialog.push(sc.delete_map(self.library, self.current_id()))
 
-    def _persona_chosen(self, _index: int) -> None:
-        if self.current_id():
-            self.dialog.push(sc.set_map_persona(self.library, self.current_id(),
+    def _persona_chosen(self, _index: int = -1) -> None:
+        if self._filling or self.dialog._refreshing:
+            return
+        self.commit()
+
+    def commit(self) -> None:
+        """Store the persona the combo shows for the map the form shows."""
+        row = next((r for r in self.rows if r.id == self.form_id), None)
+        if row is None or self._filling or self.dialog._refreshing or \
+                not self.persona_box.isEnabled():
+            return
+        if self.persona_box.currentData() != row.persona_id:
+            self.dialog.push(sc.set_map_persona(self.library, row.id,
                                                 self.persona_box.currentData()))

@@ -52,7 +52,15 @@ def delete_participant(db: Db, participant_id: str) -> list[tuple[str, dict[str,
     return snap
 
 
-def add_persona(db: Db, session_id: str, name: str, **fields: Any) -> Persona:
+def add_persona(db: Db, session_id: str, name: str, link_maps: bool = False,
+                **fields: Any) -> Persona:
+    """A new persona of the session.
+
+    `link_maps` (what the session details dialog asks for): when this is the
+    session's *first* persona, it becomes the persona of every map of the session
+    that is for nobody in particular — a facilitator who describes the one person
+    a workshop maps expects the map to be theirs. Undo is `delete_persona`, which
+    hands those maps back to nobody."""
     get(db, Session, session_id)
     if set(fields) - set(PERSONA_FIELDS):
         raise InvalidEdit(f"personas have no field {sorted(set(fields) - set(PERSONA_FIELDS))[0]!r}")
@@ -62,6 +70,12 @@ def add_persona(db: Db, session_id: str, name: str, **fields: Any) -> Persona:
     place(existing, persona, None)
     db.add(persona)
     db.flush()
+    if link_maps and not existing:
+        for jmap in db.exec(select(JourneyMap).where(JourneyMap.session_id == session_id,
+                                                     col(JourneyMap.persona_id).is_(None))):
+            jmap.persona_id = persona.id
+            db.add(jmap)
+        db.flush()
     return persona
 
 
