@@ -271,6 +271,10 @@ class MapView(QGraphicsView):
             self.scale(z, z)
             self.centerOn(rect.center())
 
+    def refit(self) -> None:
+        """Apply the kept fit again (nothing after a zoom by hand)."""
+        self._apply_fit()
+
     def _align_left(self, left: bool) -> None:
         h = Qt.AlignmentFlag.AlignLeft if left else Qt.AlignmentFlag.AlignHCenter
         if self.alignment() != h | Qt.AlignmentFlag.AlignTop:

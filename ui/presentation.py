@@ -1,14 +1,24 @@
 """Presentation mode and the projector theme.
 
 F5 (or F11) fills the screen with the map: menus, toolbars, docks and the bars
-around the canvas hidden, the text 1.4 × larger, one stage at a time lit by
-`canvas.stage_spotlight` and the view zoomed to it. PageDown/PageUp, the
-arrow keys, Home and End step through the stages (a presenter remote sends
-PageUp/PageDown); Esc or F5 leaves and restores every bar, the window state,
-the text size and the zoom exactly as they were. While presenting, an
-application event filter takes those keys first (accepting the
-ShortcutOverride), so note navigation never competes for the arrows; it is
-installed only while presenting.
+around the canvas hidden, no cell cursor, one stage at a time lit by
+`canvas.stage_spotlight` and the view framed on it: the lane headers (the real
+ones beside the first stage, else the sticky band at the left edge) and the
+lit stage's column from the map's title down — all of it when it fits at a
+readable zoom (`min_zoom`: note text at least 1/90 of the screen's height),
+else from the top. The caption ("3 / 5  Purchase — session") and the timer
+sit in the right-hand corners (a timer in a left corner is moved across while
+presenting), and the frame keeps clear of them: either a strip on the right or
+strips at the top and bottom, whichever leaves the larger zoom. The map is not
+laid out again — the zoom makes it big — so F5 costs the same at 5,000 notes
+as at 50.
+
+PageDown/PageUp, the arrow keys, Home and End step through the stages (a
+presenter remote sends PageUp/PageDown); Esc or F5 leaves and restores every
+bar, the window state, the zoom (and its automatic fit) exactly as they were.
+While presenting, an application event filter takes those keys first
+(accepting the ShortcutOverride), so note navigation never competes for the
+arrows; it is installed only while presenting.
 
 View › Projector Theme swaps in `export.qt_paint.PROJECTOR_THEME` — darker grid,
 headers and ink for a washed-out projector — for the canvas's paints only
@@ -19,7 +29,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, QRectF, Qt
+from PySide6.QtCore import QEvent, QObject, QPointF, QRect, QRectF, Qt
 from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import QApplication, QDockWidget, QLabel, QToolBar, QWidget
 from shiboken6 import isValid
@@ -27,8 +37,12 @@ from shiboken6 import isValid
 from canvas.stage_spotlight import StageSpotlight, stage_column
 from export.qt_paint import PROJECTOR_THEME
 
-TEXT_FACTOR = 1.4
-PAD = 18.0  # points around the lit stage
+PAD = 18.0  # points around the framed stage
+GAP = 6.0  # points between the sticky lane headers and the lit stage
+MAX_ZOOM = 3.0
+SCREEN_LINES = 90  # note text at least 1/90 of the screen's height …
+MIN_ZOOM_FLOOR = 0.5  # … but never a zoom below this
+OVERLAY_MARGIN = 18  # px between an overlay and the screen's edge
 NEXT = {Qt.Key.Key_PageDown, Qt.Key.Key_Right, Qt.Key.Key_Down}
 PREVIOUS = {Qt.Key.Key_PageUp, Qt.Key.Key_Left, Qt.Key.Key_Up, Qt.Key.Key_Backspace}
 KEYS = NEXT | PREVIOUS | {Qt.Key.Key_Home, Qt.Key.Key_End, Qt.Key.Key_Escape}
@@ -62,7 +76,6 @@ class Presentation(QObject):
         window.addAction(self.projector_action)
         on = window.settings.value("view/projector_theme", False)
         self.projector_action.setChecked(on in (True, "true", "1", 1))
-        window.view.installEventFilter(self)
         window.scene.layoutApplied.connect(self._layout_applied)
 
     # -- the projector theme ----------------------------------------------------------
@@ -104,8 +117,10 @@ class Presentation(QObject):
             "scrollbars": (view.horizontalScrollBarPolicy(), view.verticalScrollBarPolicy()),
             "transform": view.transform(),
             "scroll": (view.horizontalScrollBar().value(), view.verticalScrollBar().value()),
-            "doc": w.doc,
-            "style": w.doc.style,
+            "auto_fit": getattr(view, "auto_fit", None),
+            "alignment": view.alignment(),
+            "sticky": view.sticky_headers.enabled,
+            "timer_corner": self._timer().corner if self._timer() is not None else None,
         }
         for widget, _visible in self._saved["widgets"]:
             widget.hide()
@@ -114,7 +129,11 @@ class Presentation(QObject):
         view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         view.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.active = True
-        w.doc.set_style(self._saved["style"].scaled(TEXT_FACTOR))
+        view.auto_fit = None  # the presentation frames the view itself
+        view.sticky_headers.enabled = True  # the lane headers beside every stage
+        cursor = self._cell_cursor()
+        if cursor is not None:
+            cursor.set_suppressed(True)
         self.spotlight = StageSpotlight()
         w.scene.addItem(self.spotlight)
         w.showFullScreen()
@@ -135,9 +154,13 @@ class Presentation(QObject):
                 w.scene.removeItem(self.spotlight)
             self.spotlight = None
         s = self._saved
-        doc = s["doc"]
-        if isValid(doc):
-            doc.set_style(s["style"])
+        cursor = self._cell_cursor()
+        if cursor is not None:
+            cursor.set_suppressed(False)
+        timer = self._timer()
+        if timer is not None and s["timer_corner"] is not None:
+            corner = str(w.settings.value("timer/corner", s["timer_corner"]))
+            timer.corner = corner  # the user's corner (moved across only while presenting)
         state = s["state"]
         if state & Qt.WindowState.WindowMaximized:
             w.showMaximized()
@@ -151,11 +174,18 @@ class Presentation(QObject):
             if isValid(widget):
                 widget.setVisible(visible)
         view = w.view
+        view.sticky_headers.set_enabled(s["sticky"])
+        view.setSceneRect(QRectF())  # the scene's own rect again
         view.setHorizontalScrollBarPolicy(s["scrollbars"][0])
         view.setVerticalScrollBarPolicy(s["scrollbars"][1])
+        view.setAlignment(s["alignment"])
         view.setTransform(s["transform"])
         view.horizontalScrollBar().setValue(s["scroll"][0])
         view.verticalScrollBar().setValue(s["scroll"][1])
+        view.auto_fit = s["auto_fit"]
+        view.refit()  # a kept fit (Fit Width, Fit All) follows the window's size again
+        if timer is not None:
+            timer.place()
         view.zoomChanged.emit(view.zoom)
         self._saved = {}
 
@@ -187,48 +217,131 @@ class Presentation(QObject):
         self.index = min(self.index, len(layout.stages) - 1)
         stage = layout.stages[self.index]
         self.spotlight.set_stage(layout, stage.id)
-        name = next((s.name for s in self.window.data.stages if s.id == stage.id), "")
-        self.caption.setText(f"{self.index + 1} / {len(layout.stages)}   {name}")
+        data = self.window.data
+        name = next((s.name for s in data.stages if s.id == stage.id), "") if data else ""
+        title = data.session.title if data else ""
+        self.caption.setText(f"{self.index + 1} / {len(layout.stages)}   {name}"
+                             + (f"   —   {title}" if title else ""))
         self.caption.adjustSize()
-        self._place_caption()
         self.caption.show()
         self.caption.raise_()
 
-    def _place_caption(self) -> None:
+    # -- the other parts of the window ----------------------------------------------------
+    def _timer(self) -> Any:
+        """The timer's overlay (None before the workshop tools are installed)."""
+        timer = getattr(getattr(self.window, "workshop", None), "timer", None)
+        return getattr(timer, "overlay", None)
+
+    def _cell_cursor(self) -> Any:
+        return getattr(getattr(self.window, "note_actions", None), "cell_cursor", None)
+
+    def min_zoom(self) -> float:
+        """The least zoom at which note text reads from the back: 1/SCREEN_LINES of
+        the screen's height."""
+        layout = self.window.layout
+        size = layout.style.note_size if layout is not None else 12.0
+        return max(MIN_ZOOM_FLOOR, self.window.view.viewport().height() / SCREEN_LINES / size)
+
+    def _place_overlays(self) -> list[QRect]:
+        """Put the timer and the caption in the right-hand corners (opposite ends);
+        their rects in the view's coordinates."""
         view = self.window.view
-        self.caption.move(18, view.height() - self.caption.height() - 18)
+        timer = self._timer()
+        timer_top = True
+        out: list[QRect] = []
+        if timer is not None:
+            if timer.corner.endswith("left"):  # the lane headers live on the left
+                timer.corner = timer.corner.replace("left", "right")
+            timer_top = timer.corner.startswith("top")
+            timer.place()
+            if timer.isVisible():
+                out.append(timer.geometry())
+        cap = self.caption
+        m = OVERLAY_MARGIN
+        y = view.height() - cap.height() - m if timer_top else m
+        cap.move(view.width() - cap.width() - m, y)
+        if cap.isVisible():
+            out.append(cap.geometry())
+        return out
+
+    def _frame_target(self, layout: Any, column: QRectF) -> QRectF:
+        """What must show: the lane headers' room, the lit column, the title's rows."""
+        lanes = layout.lanes
+        lane_left = min((h.rect.x for h in lanes), default=column.left())
+        lane_w = max((h.rect.right for h in lanes), default=lane_left) - lane_left
+        if column.left() <= lane_left + lane_w + 1:  # the first stage: the real headers
+            left = lane_left - PAD
+        else:  # the sticky band is painted at the view's left edge
+            left = column.left() - lane_w - GAP
+        top = min(layout.title.rect.y, column.top()) - PAD
+        return QRectF(left, top, column.right() + PAD - left, column.bottom() + PAD - top)
+
+    def _regions(self, vp: QRectF, overlays: list[QRect]) -> list[tuple[QRectF, bool]]:
+        """Where the frame may go: (region, may the target run out at its bottom)."""
+        if not overlays:
+            return [(vp, True)]
+        m = OVERLAY_MARGIN
+        strip = max(o.width() for o in overlays) + 2 * m
+        beside = QRectF(vp.left(), vp.top(), max(1.0, vp.width() - strip), vp.height())
+        top = max((o.bottom() + m for o in overlays if o.center().y() < vp.center().y()),
+                  default=vp.top())
+        bottom = min((o.top() - m for o in overlays if o.center().y() >= vp.center().y()),
+                     default=vp.bottom())
+        between = QRectF(vp.left(), top, vp.width(), max(1.0, bottom - top))
+        return [(beside, True), (between, bottom >= vp.bottom())]
 
     def fit(self) -> None:
-        """Zoom the view so the lit stage's column fills it, centred."""
+        """Frame the lit stage (see the module's docstring)."""
         layout = self.window.layout
         if not self.active or layout is None or self.stage_id is None:
             return
         column = stage_column(layout, self.stage_id)
-        if column is None:
-            return
-        target = column.adjusted(-PAD, -PAD, PAD, PAD)
         view = self.window.view
-        vp = QRectF(view.viewport().rect())
-        if vp.isEmpty():
+        if column is None or view.viewport().rect().isEmpty():
             return
-        zoom = min(vp.width() / target.width(), vp.height() / target.height(), 3.0)
+        vp = QRectF(view.viewport().rect())
+        target = self._frame_target(layout, column)
+        low = self.min_zoom()
+        best: tuple[float, QRectF] | None = None
+        for region, open_below in self._regions(vp, self._place_overlays()):
+            zh = region.height() / target.height()
+            zoom = min(region.width() / target.width(), MAX_ZOOM, max(zh, low))
+            if zoom > zh + 1e-9 and not open_below:
+                continue  # it would run on under the caption or the timer
+            if best is None or zoom > best[0] + 1e-9:
+                best = (zoom, region)
+        if best is None:
+            return
+        zoom, region = best
+        # The view may show the desk around the map (the last stage at the left, say).
+        room = QRectF(vp.width() / zoom, vp.height() / zoom, 0, 0)
+        view.setSceneRect(self.window.scene.sceneRect().adjusted(
+            -room.x(), -room.y(), room.x(), room.y()))
         view.resetTransform()
         view.scale(zoom, zoom)
-        view.centerOn(target.center())
+        view.centerOn(QPointF(target.left() + (vp.center().x() - region.left()) / zoom,
+                              target.top() + (vp.center().y() - region.top()) / zoom))
         view.zoomChanged.emit(view.zoom)
 
     def _layout_applied(self) -> None:
         if self.active:
             self._light()
+            self.fit()
+            cursor = self._cell_cursor()
+            if cursor is not None:
+                cursor.set_suppressed(True)
 
-    # -- keys while presenting; the view's resizes ----------------------------------------
+    # -- keys while presenting; the view's and the timer's resizes -------------------------
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:
         kind = event.type()
         if not self.active:
             return False
-        if obj is self.window.view and kind == QEvent.Type.Resize:
+        if kind == QEvent.Type.Resize and obj is self.window.view.viewport():
             self.fit()
-            self._place_caption()
+            return False
+        if obj is self._timer() and kind in (QEvent.Type.Show, QEvent.Type.Hide,
+                                             QEvent.Type.Resize):
+            self.fit()  # the timer came, went or changed size: keep clear of it
             return False
         if kind not in (QEvent.Type.ShortcutOverride, QEvent.Type.KeyPress):
             return False
