@@ -52,13 +52,25 @@ def grid(layout: MapLayout, cell: CellBox) -> tuple[float, float, int, float]:
     return cell.rect.x + st.cell_pad, cell.rect.y + offset + st.cell_pad, cols, nw
 
 
+def _row(layout: MapLayout, cell: CellBox, top: float, row: int) -> tuple[float, float]:
+    """(top, height) of a row of the cell's grid: the layout's rows (each as tall as
+    its tallest note), then standard rows below the last one."""
+    st = layout.style
+    if row < len(cell.rows):
+        return cell.rows[row]
+    if cell.rows:
+        y, h = cell.rows[-1]
+        top, row = y + h + st.note_gap, row - len(cell.rows)
+    return top + row * (st.note_h + st.note_gap), st.note_h
+
+
 def slot_rect(layout: MapLayout, cell: CellBox, index: int) -> Rect:
     """Where the note at `index` of the cell is (or would be) drawn."""
     st = layout.style
     left, top, cols, nw = grid(layout, cell)
     row, col = divmod(max(0, index), cols)
-    return Rect(left + col * (nw + st.note_gap), top + row * (st.note_h + st.note_gap),
-                nw, st.note_h)
+    y, h = _row(layout, cell, top, row)
+    return Rect(left + col * (nw + st.note_gap), y, nw, h)
 
 
 def slot_index(layout: MapLayout, cell: CellBox, x: float, y: float, count: int) -> int:
@@ -66,7 +78,12 @@ def slot_index(layout: MapLayout, cell: CellBox, x: float, y: float, count: int)
     inserts before that note, right half after it."""
     st = layout.style
     left, top, cols, nw = grid(layout, cell)
-    row = max(0, math.floor((y - top + st.note_gap / 2) / (st.note_h + st.note_gap)))
+    row = 0
+    while True:  # the row whose band (half the gap above and below included) holds y
+        ry, rh = _row(layout, cell, top, row)
+        if y < ry + rh + st.note_gap / 2 or row > count:
+            break
+        row += 1
     col = math.floor((x - left + st.note_gap / 2) / (nw + st.note_gap) + 0.5)
     col = min(cols, max(0, col))
     return min(count, row * cols + col)

@@ -14,17 +14,22 @@ from PySide6.QtGui import QColor, QPainter, QPen
 from PySide6.QtWidgets import (
     QGraphicsItem,
     QGraphicsRectItem,
-    QGraphicsSceneHoverEvent,
     QStyleOptionGraphicsItem,
     QWidget,
 )
 
-from export.qt_paint import LOD_PLAIN, THEME, note_bounds, paint_note, qcolor
+from export.qt_paint import LOD_PLAIN, note_bounds, paint_note, qcolor
 from journey.layout import NoteBox
 
 from .highlight import DIM_OPACITY, HIGHLIGHT_COLOUR, HIGHLIGHT_WIDTH
 
 Z_NOTE = 2.0
+#: The smallest vote dot drawn, in screen pixels: 12 px on a 1080p projector is
+#: ~1/90 of the picture's height, about 2.5 cm on a 2 m-high screen, which the
+#: back of a 10 m room still sees (a 1 arc-minute eye resolves ~3 mm there; a
+#: dot wants several times that to read as a coloured dot). Smaller dots turn
+#: into one count badge (`export.qt_paint.paint_vote_badge`).
+MIN_DOT_PX = 12.0
 HALO = 4.0  # width of the selection halo around a selected note
 _HALO_COLOUR = QColor(0, 114, 178, 90)  # THEME.selection, translucent
 
@@ -39,13 +44,14 @@ class NoteItem(QGraphicsRectItem):
         super().__init__()
         self.setPen(Qt.PenStyle.NoPen)
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable, True)
-        self.setAcceptHoverEvents(True)
+        # No hover outline: a pointer parked on a note (the facilitator's hand off
+        # the mouse, the selection moved on by keys) left a dashed ring the room
+        # read as a second selection. Only the selected note is outlined.
         self.setZValue(Z_NOTE)
         # Repaints that only move or blit (scroll, selection elsewhere, sticky
         # headers) reuse the note's pixmap; see docs/PERFORMANCE.md.
         self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self._note = note
-        self._hover = False
         self._plain_rect = QRectF(0, 0, note.rect.w, note.rect.h)
         self._plain_colour = qcolor(note.colour)
         self.setRect(self._local(note_bounds(note)).adjusted(-HALO, -HALO, HALO, HALO))
@@ -106,29 +112,17 @@ class NoteItem(QGraphicsRectItem):
         r = self._note.rect
         painter.translate(-r.x, -r.y)
         selected = self.isSelected()
-        paint_note(painter, self._note, lod, selected)
+        paint_note(painter, self._note, lod, selected, MIN_DOT_PX)
         painter.translate(r.x, r.y)
         if selected:  # a soft halo so a selection reads from the back of the room
             painter.setBrush(Qt.BrushStyle.NoBrush)
             painter.setPen(QPen(_HALO_COLOUR, HALO))
             painter.drawRect(self._plain_rect.adjusted(-HALO / 2 - 1, -HALO / 2 - 1,
                                                        HALO / 2 + 1, HALO / 2 + 1))
-        elif self._hover:
-            painter.setBrush(Qt.BrushStyle.NoBrush)
-            painter.setPen(QPen(qcolor(THEME.selection), 1.2, Qt.PenStyle.DashLine))
-            painter.drawRect(self._plain_rect.adjusted(-1, -1, 1, 1))
         if self.highlighted:  # a find match: a ring on the note's edge
             painter.setBrush(Qt.BrushStyle.NoBrush)
             painter.setPen(QPen(qcolor(HIGHLIGHT_COLOUR), HIGHLIGHT_WIDTH))
             painter.drawRect(self._plain_rect)
-
-    def hoverEnterEvent(self, event: QGraphicsSceneHoverEvent) -> None:
-        self._hover = True
-        self.update()
-
-    def hoverLeaveEvent(self, event: QGraphicsSceneHoverEvent) -> None:
-        self._hover = False
-        self.update()
 
     # -- helpers ------------------------------------------------------------
     def _local(self, scene_rect: QRectF) -> QRectF:

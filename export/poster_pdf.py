@@ -37,10 +37,13 @@ from .poster_plan import (  # noqa: F401  (re-exported: the public poster API)
     smallest_text,
 )
 from .theme import (
+    CHIP_RADIUS,
     CURVE_WIDTH,
     POINT_R,
     RGB,
     THEME,
+    chip_edge,
+    chip_fill,
     darker,
     kind_accent_hex,
     on_white,
@@ -244,6 +247,16 @@ class MapPainter:
             c.rect(r.x, -r.bottom, r.w, r.h, stroke=1, fill=1)
             if progress and i % step == 0:
                 progress(0.5 * i / len(notes))
+        # Tag chips: a lighter tint of the note, outlined, labelled below with the text.
+        for n in notes:
+            if not n.chips:
+                continue
+            fill = rgb(n.colour)
+            c.setFillColorRGB(*chip_fill(fill))
+            c.setStrokeColorRGB(*chip_edge(fill))
+            for chip in n.chips:
+                r = chip.rect
+                c.roundRect(r.x, -r.bottom, r.w, r.h, CHIP_RADIUS, stroke=1, fill=1)
         # Vote dots, each in its voter's colour with a white rim.
         c.setStrokeColorRGB(1, 1, 1)
         c.setLineWidth(0.8)
@@ -254,6 +267,7 @@ class MapPainter:
         t = c.beginText()
         last_ink = None
         more = rgb(THEME.more_votes)
+        tag_ink = rgb(THEME.tag_text)
         for i, n in enumerate(notes):
             ink = text_on(rgb(n.colour))
             if ink != last_ink:
@@ -265,6 +279,11 @@ class MapPainter:
                 t.setFillColorRGB(*(more if ink != WHITE else ink))
                 last_ink = None
                 self.text(t, n.more_votes)
+            if n.chips:
+                t.setFillColorRGB(*tag_ink)
+                last_ink = None
+                for chip in n.chips:
+                    self.text(t, chip.label)
             if progress and i % step == 0:
                 progress(0.5 + 0.5 * i / len(notes))
         c.drawText(t)

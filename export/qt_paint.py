@@ -56,11 +56,14 @@ from journey.layout import (
 )
 
 from .theme import (  # noqa: F401  (re-exported for the canvas)
+    CHIP_RADIUS,
     CURVE_WIDTH,
     POINT_R,
     STAGE_NOTCH,
     THEME,
     Theme,
+    chip_edge,
+    chip_fill,
     kind_accent_hex,
     stage_points,
     stage_rgb,
@@ -337,8 +340,12 @@ def note_bounds(note: NoteBox) -> QRectF:
 
 
 def paint_note(painter: QPainter, note: NoteBox, lod: float = 1.0,
-               selected: bool = False) -> None:
-    """A sticky note; simplified when zoomed far out (the 40000-chips recipe)."""
+               selected: bool = False, min_dot_px: float = 0.0) -> None:
+    """A sticky note; simplified when zoomed far out (the 40000-chips recipe).
+
+    `min_dot_px`: the smallest vote dot worth drawing, in device pixels (the
+    canvas asks for one a room can see; print, read from close by, for none).
+    When the dots would come out smaller, one badge with the count is drawn."""
     r = qrect(note.rect)
     fill = qcolor(note.colour)
     if lod < LOD_PLAIN:
@@ -364,9 +371,17 @@ def paint_note(painter: QPainter, note: NoteBox, lod: float = 1.0,
     else:
         painter.setPen(QPen(fill.darker(125), 0.6))
         painter.drawRect(r)
+    badge = bool(note.dots) and 2 * note.dots[0].r * lod < min_dot_px
     if lod < LOD_TEXT:
+        if badge:
+            paint_vote_badge(painter, note, lod, min_dot_px)
         return
     draw_text_lines(painter, note.lines, qcolor(THEME.note_text))
+    if note.chips:
+        paint_tag_chips(painter, note)
+    if badge:
+        paint_vote_badge(painter, note, lod, min_dot_px)
+        return
     if note.dots:
         painter.setPen(QPen(qcolor("#FFFFFF"), 0.8))
         for dot in note.dots:
@@ -375,6 +390,43 @@ def paint_note(painter: QPainter, note: NoteBox, lod: float = 1.0,
         painter.setBrush(Qt.BrushStyle.NoBrush)
     if note.more_votes is not None:
         draw_text_line(painter, note.more_votes, qcolor(THEME.more_votes))
+
+
+BADGE_SCALE = 1.5  # a vote badge is this many times the smallest legible dot
+
+
+def paint_vote_badge(painter: QPainter, note: NoteBox, lod: float, min_dot_px: float) -> None:
+    """The note's votes as one round badge with the count, sized in device pixels
+    (`BADGE_SCALE` × `min_dot_px`, never more than 70 % of the note's short side),
+    in its bottom-right corner: the voter's colour when one person voted, else the
+    theme's dark grey, so "how many" reads at any zoom."""
+    r = note.rect
+    d = min(BADGE_SCALE * min_dot_px / max(lod, 1e-6), 0.7 * min(r.w, r.h))
+    colours = {dot.colour.upper() for dot in note.dots}
+    fill = qcolor(note.dots[0].colour) if len(colours) == 1 else qcolor(THEME.more_votes)
+    inset = min(2.0 / max(lod, 1e-6), (min(r.w, r.h) - d) / 2)
+    cx, cy = r.right - inset - d / 2, r.bottom - inset - d / 2
+    painter.setPen(QPen(qcolor("#FFFFFF"), d * 0.08))
+    painter.setBrush(fill)
+    painter.drawEllipse(QPointF(cx, cy), d / 2, d / 2)
+    painter.setBrush(Qt.BrushStyle.NoBrush)
+    label = str(note.votes)
+    size = max(0.5, round(d * (0.62 if len(label) == 1 else 0.5) * 2) / 2)  # half points
+    w = jfonts.metrics("sans-bold").width(label, size)
+    ink = QColor("#FFFFFF") if fill.lightnessF() < 0.6 else qcolor(THEME.note_text)
+    draw_text_line(painter, TextLine(label, cx - w / 2, cy + size * 0.36, size, True, w), ink)
+
+
+def paint_tag_chips(painter: QPainter, note: NoteBox) -> None:
+    """The note's "#tag" chips: rounded boxes a lighter tint of the note, labelled."""
+    fill = qcolor(note.colour)
+    rgb = (fill.redF(), fill.greenF(), fill.blueF())
+    painter.setPen(QPen(QColor.fromRgbF(*chip_edge(rgb)), 0.6))
+    painter.setBrush(QColor.fromRgbF(*chip_fill(rgb)))
+    for chip in note.chips:
+        painter.drawRoundedRect(qrect(chip.rect), CHIP_RADIUS, CHIP_RADIUS)
+    painter.setBrush(Qt.BrushStyle.NoBrush)
+    draw_text_lines(painter, [chip.label for chip in note.chips], qcolor(THEME.tag_text))
 
 
 def scale_bounds(scale: ScaleShape, labels: bool = True) -> QRectF:

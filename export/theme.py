@@ -43,6 +43,7 @@ class Theme:
     more_votes: str = "#4B5563"
     hidden_notes: str = "#66727F"
     emotion_accent: str = "#D55E00"
+    tag_text: str = "#2F3B47"  # a note's "#tag" chips
     rule: str = "#C3CBD4"  # hairlines of the poster's key band and footer
     mark: str = "#000000"  # crop and registration marks: registration black
 
@@ -51,6 +52,7 @@ THEME = Theme()
 STAGE_NOTCH = 7.0  # depth of the chevron point of a stage header, in points
 CURVE_WIDTH = 2.5
 POINT_R = 4.5
+CHIP_RADIUS = 3.0  # corner radius of a tag chip, in points
 
 
 @cache
@@ -86,6 +88,16 @@ def darker(colour: RGB, factor: int = 125) -> RGB:
     """QColor.darker: the HSV value divided by factor/100, i.e. every channel scaled."""
     k = 100 / factor
     return (colour[0] * k, colour[1] * k, colour[2] * k)
+
+
+def chip_fill(note_fill: RGB) -> RGB:
+    """A tag chip's fill: the note's tint lifted halfway to white (opaque, for print)."""
+    return tuple(0.45 * c + 0.55 for c in note_fill)  # type: ignore[return-value]
+
+
+def chip_edge(note_fill: RGB) -> RGB:
+    """A tag chip's outline: the note's tint darkened (QColor.darker(150))."""
+    return darker(note_fill, 150)
 
 
 def luminance(colour: RGB) -> float:

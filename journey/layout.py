@@ -14,8 +14,9 @@ from functools import lru_cache
 
 from .fonts import ASCENT, metrics
 from .models import LaneKind
+from .palette import free_curve_colour, note_fill
 from .queries import MapData
-from .text import fit_text, line_height
+from .text import fit_text, line_height, wrap
 
 
 @dataclass(frozen=True)
@@ -73,13 +74,24 @@ class Style:
     note_gap: float = 8
     note_pad: float = 6
     note_size: float = 12
-    note_min_size: float = 6
+    #: Note text never shrinks below this (9 pt is 9 px at 100 % — the smallest a
+    #: projector keeps legible); a long note grows taller instead (`note_floor`).
+    note_min_size: float = 9
+    note_max_h: float = 640  # a note grows up to 8 standard heights, then is cut
+    tag_size: float = 9
     min_lane_h: float = 100
     emotion_lane_h: float = 180
     collapsed_lane_h: float = 28
     vote_r: float = 3.2
     curve_label_size: float = 8
     scale_size: float = 8
+
+    @property
+    def note_floor(self) -> float:
+        """The smallest note text before the note grows: one small step (1/8) below
+        the note size, so a long note keeps the look of its neighbours, never
+        under `note_min_size` (and never above the note size itself)."""
+        return min(self.note_size, max(self.note_min_size, self.note_size * 0.875))
 
     def scaled(self, text_factor: float) -> Style:
         """Same geometry with larger text (presentation mode, base text size)."""
@@ -94,6 +106,14 @@ class VoteDot:
     cy: float
     r: float
     colour: str
+
+
+@dataclass(frozen=True)
+class TagChip:
+    """One "#tag" chip at the bottom of a note: a rounded box and its label."""
+
+    rect: Rect
+    label: TextLine
 
 
 @dataclass(frozen=True)
@@ -112,6 +132,7 @@ class NoteBox:
     more_votes: TextLine | None = None
     tags: str = ""
     author: str = ""
+    chips: tuple[TagChip, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -130,6 +151,8 @@ class CellBox:
     rect: Rect
     kind: str
     hidden_notes: int = 0  # notes not drawn because the lane is collapsed
+    #: (top, height) of each row of notes: rows grow with their tallest note.
+    rows: tuple[tuple[float, float], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -211,6 +234,7 @@ class MapLayout:
             out.extend(h.lines)
         for n in self.notes:
             out.extend(n.lines)
+            out.extend(c.label for c in n.chips)
         for c in self.curves:
             out.extend(p.label for p in c.points if p.label)
         for s in self.scales:
@@ -248,22 +272,104 @@ def _boxed(text: str, rect: Rect, size: float, min_size: float, pad: float,
 
 # -- the layout ---------------------------------------------------------------
 
-def _lane_height(data: MapData, lane, cols_by_stage: dict[str, int], st: Style) -> float:
+CHIP_PAD = 3.0  # a tag chip's text inset, in points
+CHIP_GAP = 3.0  # between chips and between chip rows
+CHIP_ROWS = 2  # more tags than fit in two rows end with a "+n" chip
+
+
+def _tag_labels(tags: str) -> list[str]:
+    return [f"#{t.strip()}" for t in tags.split(",") if t.strip()]
+
+
+@lru_cache(maxsize=20_000)
+def _chip_rows(tags: str, width: float, size: float) -> tuple[tuple[tuple[str, float], ...], ...]:
+    """The note's tags as rows of (label, chip width), at most CHIP_ROWS rows wide
+    `width`; a label too wide for a row is cut with an ellipsis, tags left over
+    end the last row as a "+n" chip."""
+    labels = _tag_labels(tags)
+    if not labels:
+        return ()
+    m = metrics("sans")
+    inner = max(1.0, width - 2 * CHIP_PAD)
+    rows: list[list[tuple[str, float]]] = [[]]
+    used = 0.0
+    for i, label in enumerate(labels):
+        if m.width(label, size) > inner:
+            label = (fit_text(label, inner, line_height(size), size, size).lines or ("…",))[0]
+        w = m.width(label, size) + 2 * CHIP_PAD
+        if rows[-1] and used + CHIP_GAP + w > width:
+            if len(rows) == CHIP_ROWS:
+                more = f"+{len(labels) - i}"
+                mw = m.width(more, size) + 2 * CHIP_PAD
+                while rows[-1] and used + CHIP_GAP + mw > width:
+                    used -= rows[-1].pop()[1] + CHIP_GAP
+                rows[-1].append((more, mw))
+                break
+            rows.append([])
+            used = 0.0
+        used += (CHIP_GAP if rows[-1] else 0.0) + w
+        rows[-1].append((label, w))
+    return tuple(tuple(r) for r in rows)
+
+
+def _chip_h(size: float) -> float:
+    return line_height(size) + 2
+
+
+def _reserved(tags: str, votes: int, width: float, st: Style) -> float:
+    """Height at the bottom of a note taken by its tag chips and vote dots."""
+    n = len(_chip_rows(tags, width, st.tag_size))
+    chips = n * (_chip_h(st.tag_size) + CHIP_GAP) if n else 0.0
+    return chips + (2 * st.vote_r + 3 if votes else 0.0)
+
+
+@lru_cache(maxsize=100_000)
+def _note_need(text: str, tags: str, votes: int, width: float, st: Style) -> float:
+    """The height a note needs: the standard height while its text fits there at
+    no less than `note_floor`, else tall enough for every line at the floor size
+    (up to `note_max_h`, beyond which the text is cut)."""
+    pad = st.note_pad
+    inner_w = max(1.0, width - 2 * pad)
+    reserved = _reserved(tags, votes, inner_w, st)
+    floor = st.note_floor
+    fitted = fit_text(text, inner_w, max(1.0, st.note_h - reserved - 2 * pad),
+                      st.note_size, floor)
+    if not fitted.truncated:
+        return st.note_h
+    lines = len(wrap(text, inner_w, floor))
+    need = 2 * pad + reserved + lines * line_height(floor) + 1e-3
+    return min(st.note_max_h, max(st.note_h, math.ceil(need)))
+
+
+def _cell_rows(notes: list, votes: dict[str, list[str]], cols: int, width: float,
+               st: Style) -> list[float]:
+    """The height of each row of a cell's note grid: its tallest note's need."""
+    rows: list[float] = []
+    for i, note in enumerate(notes):
+        need = _note_need(note.text, note.tags, len(votes.get(note.id, ())), width, st)
+        if i % cols == 0:
+            rows.append(need)
+        else:
+            rows[-1] = max(rows[-1], need)
+    return rows
+
+
+def _lane_height(data: MapData, lane, rows_by_stage: dict[str, list[float]],
+                 st: Style) -> float:
     if lane.collapsed:
         return st.collapsed_lane_h
-    rows = 0
-    for stage in data.stages:
-        n = len(data.notes.get((stage.id, lane.id), ()))
-        rows = max(rows, math.ceil(n / cols_by_stage[stage.id]) if n else 0)
-    notes_h = 2 * st.cell_pad + rows * st.note_h + max(0, rows - 1) * st.note_gap if rows else 0
+    tallest = max((sum(r) + max(0, len(r) - 1) * st.note_gap
+                   for r in rows_by_stage.values() if r), default=0.0)
+    notes_h = 2 * st.cell_pad + tallest if tallest else 0
     if lane.kind == LaneKind.EMOTION:
-        return st.emotion_lane_h + (notes_h - st.cell_pad if rows else 0)
+        return st.emotion_lane_h + (notes_h - st.cell_pad if tallest else 0)
     return max(st.min_lane_h, notes_h)
 
 
 def _note_box(note, rect: Rect, votes: list[str], st: Style) -> NoteBox:
-    return _note_box_cached(note.id, note.stage_id, note.lane_id, note.text, note.colour,
-                            note.tags, note.author, rect, tuple(votes), st)
+    return _note_box_cached(note.id, note.stage_id, note.lane_id, note.text,
+                            note_fill(note.colour), note.tags, note.author, rect,
+                            tuple(votes), st)
 
 
 @lru_cache(maxsize=100_000)
@@ -271,14 +377,31 @@ def _note_box_cached(note_id: str, stage_id: str, lane_id: str, text: str, colou
                      tags: str, author: str, rect: Rect, votes: tuple[str, ...],
                      st: Style) -> NoteBox:
     """A note's box; cached so relaying out a big map after one edit costs little,
-    and unchanged notes keep the identical NoteBox (the scene skips them)."""
+    and unchanged notes keep the identical NoteBox (the scene skips them).
+
+    From the top: the text (shrunk at most to `note_floor`, the box having grown
+    for it), then the tag chips, then the vote dots along the bottom edge."""
     pad = st.note_pad
+    inner_w = max(1.0, rect.w - 2 * pad)
     dot_row = 2 * st.vote_r + 3 if votes else 0.0
-    text_rect = Rect(rect.x, rect.y, rect.w, rect.h - dot_row)
-    fitted = fit_text(text, max(1.0, rect.w - 2 * pad), max(1.0, text_rect.h - 2 * pad),
-                      st.note_size, st.note_min_size)
+    reserved = _reserved(tags, len(votes), inner_w, st)
+    fitted = fit_text(text, inner_w, max(1.0, rect.h - reserved - 2 * pad),
+                      st.note_size, st.note_floor)
     lines = _lines(fitted.lines, rect.x + pad, rect.y + pad, rect.w - 2 * pad, fitted.size,
                    widths=fitted.widths)
+    chips: list[TagChip] = []
+    size = st.tag_size
+    chip_h = _chip_h(size)
+    chip_rows = _chip_rows(tags, inner_w, size)
+    y = rect.bottom - pad - dot_row - len(chip_rows) * (chip_h + CHIP_GAP) + CHIP_GAP
+    for row in chip_rows:
+        x = rect.x + pad
+        for label, w in row:
+            tw = w - 2 * CHIP_PAD
+            chips.append(TagChip(Rect(x, y, w, chip_h), TextLine(
+                label, x + CHIP_PAD, y + 1 + size * ASCENT, size, False, tw)))
+            x += w + CHIP_GAP
+        y += chip_h + CHIP_GAP
     dots: list[VoteDot] = []
     more = None
     if votes:
@@ -294,7 +417,8 @@ def _note_box_cached(note_id: str, stage_id: str, lane_id: str, text: str, colou
             more = TextLine(label, x, cy + st.vote_r, 2.6 * st.vote_r, True,
                             metrics("sans-bold").width(label, 2.6 * st.vote_r))
     return NoteBox(note_id, stage_id, lane_id, rect, colour, text, lines,
-                   fitted.size, fitted.truncated, len(votes), tuple(dots), more, tags, author)
+                   fitted.size, fitted.truncated, len(votes), tuple(dots), more, tags, author,
+                   tuple(chips))
 
 
 def _smooth(points: list[tuple[float, float]], top: float, bottom: float):
@@ -365,12 +489,23 @@ def layout_map(data: MapData, style: Style | None = None) -> MapLayout:
         x += w
     right = max(x, x0 + 200)
 
+    # Row heights of every cell's note grid (a row is as tall as its tallest note).
+    cell_rows: dict[tuple[str, str], list[float]] = {}
+    for lane in data.lanes:
+        if lane.collapsed:
+            continue
+        for stage in data.stages:
+            cell_rows[(stage.id, lane.id)] = _cell_rows(
+                data.notes.get((stage.id, lane.id), []), data.votes, cols[stage.id],
+                note_w[stage.id], st)
+
     # Lane rows.
     lanes: list[HeaderBox] = []
     lane_rects: dict[str, Rect] = {}
     y = y0
     for lane in data.lanes:
-        h = _lane_height(data, lane, cols, st)
+        h = _lane_height(data, lane, {s.id: cell_rows.get((s.id, lane.id), [])
+                                      for s in data.stages}, st)
         rect = Rect(st.margin, y, st.lane_header_w, h)
         lane_rects[lane.id] = rect
         kind_label = LaneKind(lane.kind).label if lane.kind in LaneKind._value2member_map_ else ""
@@ -396,16 +531,21 @@ def layout_map(data: MapData, style: Style | None = None) -> MapLayout:
             srect = stage_rects[stage.id]
             cell = Rect(srect.x, lrect.y, srect.w, lrect.h)
             cell_notes = data.notes.get((stage.id, lane.id), [])
+            row_hs = cell_rows.get((stage.id, lane.id), [])
+            row_geo = []
+            top = cell.y + top_offset + st.cell_pad
+            for rh in row_hs:
+                row_geo.append((top, rh))
+                top += rh + st.note_gap
             cells.append(CellBox(stage.id, lane.id, cell, lane.kind,
-                                 len(cell_notes) if lane.collapsed else 0))
+                                 len(cell_notes) if lane.collapsed else 0, tuple(row_geo)))
             if lane.collapsed:
                 continue
             nw, c = note_w[stage.id], cols[stage.id]
             for i, note in enumerate(cell_notes):
                 r, k = divmod(i, c)
-                rect = Rect(cell.x + st.cell_pad + k * (nw + st.note_gap),
-                            cell.y + top_offset + st.cell_pad + r * (st.note_h + st.note_gap),
-                            nw, st.note_h)
+                ry, rh = row_geo[r]
+                rect = Rect(cell.x + st.cell_pad + k * (nw + st.note_gap), ry, nw, rh)
                 notes.append(_note_box(note, rect, data.votes.get(note.id, []), st))
 
     # Scales and curves in the emotion lanes.
@@ -428,7 +568,12 @@ def layout_map(data: MapData, style: Style | None = None) -> MapLayout:
     if emotion:
         area = scales[0].area
         placed: list[Rect] = []  # labels already set, so curves' labels don't collide
+        drawn: list[str] = []  # colours of the curves before: two curves never share one
         for cd in data.curves:
+            colour = cd.curve.colour
+            if colour.upper() in {c.upper() for c in drawn}:  # older maps, or chosen so
+                colour = free_curve_colour(drawn)
+            drawn.append(colour)
             per_stage: dict[str, list] = {}
             for p in cd.points:
                 per_stage.setdefault(p.stage_id, []).append(p)
@@ -453,8 +598,7 @@ def layout_map(data: MapData, style: Style | None = None) -> MapLayout:
                             placed.append(_label_rect(label))
                     boxes.append(CurvePointBox(p.id, stage.id, px, py, p.score, label))
             segs = _smooth([(b.x, b.y) for b in boxes], area.y, area.bottom)
-            curves.append(CurveShape(cd.curve.id, cd.curve.name, cd.curve.colour,
-                                     tuple(boxes), segs))
+            curves.append(CurveShape(cd.curve.id, cd.curve.name, colour, tuple(boxes), segs))
 
     # Title block.
     width = right + st.margin

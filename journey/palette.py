@@ -1,7 +1,13 @@
-"""Sticky-note colours: a colour-blind-safe palette (Okabe–Ito hues, lightened).
+"""Sticky-note colours: six tints told apart in normal and colour-deficient vision.
 
-The six hues stay distinguishable under deuteranopia and protanopia; the light
-tints keep black text readable on a projector. Keys 1–6 pick them in order.
+Every pair of fills differs by ΔE00 ≥ 20 in normal vision and ≥ 10 under
+protanopia, deuteranopia and tritanopia (Machado et al. 2009, severity 1.0),
+and the dark note ink keeps a contrast of at least 4.5:1 on each; the
+reasons for those floors are in tests/test_note_palette.py, which checks
+them. Lightness is spread (Blue and Orange darker, Sky and Yellow lighter)
+because it is what survives a dichromat's view and a washed-out projector.
+The strong hues (lane stripes, curves, participants) are Okabe–Ito.
+Keys 1–6 pick the fills in order.
 """
 
 from __future__ import annotations
@@ -10,13 +16,20 @@ from .models import LaneKind
 
 #: (name, sticky-note fill, strong hue of the same family) in key order 1–6.
 PALETTE: list[tuple[str, str, str]] = [
-    ("Yellow", "#F9E79F", "#F0E442"),
-    ("Orange", "#F8C471", "#E69F00"),
-    ("Sky", "#AED6F1", "#56B4E9"),
-    ("Green", "#A3E4C9", "#009E73"),
-    ("Blue", "#A9C6E8", "#0072B2"),
-    ("Rose", "#F1B9C8", "#CC79A7"),
+    ("Yellow", "#FCEA7D", "#F0E442"),
+    ("Orange", "#E8A152", "#E69F00"),
+    ("Sky", "#ABE7FE", "#56B4E9"),
+    ("Green", "#82C595", "#009E73"),
+    ("Blue", "#9BA2E9", "#0072B2"),
+    ("Rose", "#E5B4C6", "#CC79A7"),
 ]
+
+#: The fills of the first palette (Sky and Blue were ΔE00 5.9 apart), as stored in
+#: older sessions, files and templates -> the fill of the same name now.
+LEGACY_NOTE_COLOURS: dict[str, str] = {
+    "#F9E79F": "#FCEA7D", "#F8C471": "#E8A152", "#AED6F1": "#ABE7FE",
+    "#A3E4C9": "#82C595", "#A9C6E8": "#9BA2E9", "#F1B9C8": "#E5B4C6",
+}
 
 NOTE_COLOURS: list[str] = [fill for _, fill, _ in PALETTE]
 
@@ -46,8 +59,28 @@ def note_colour_for_kind(kind: str) -> str:
     return KIND_NOTE_COLOUR.get(kind, DEFAULT_NOTE_COLOUR)
 
 
+def note_fill(colour: str) -> str:
+    """The fill a note's stored colour is drawn with: an old palette fill becomes the
+    fill of the same name today (the row keeps what was stored); others as stored."""
+    spec = (colour or "").strip().upper()
+    return LEGACY_NOTE_COLOURS.get(spec, spec)
+
+
 def colour_name(hex_colour: str) -> str:
+    spec = note_fill(hex_colour)
     for name, fill, strong in PALETTE:
-        if hex_colour.upper() in (fill, strong):
+        if spec in (fill, strong):
             return name
-    return hex_colour.upper()
+    return spec
+
+
+def free_curve_colour(taken: list[str], wanted: str | None = None) -> str:
+    """A colour no other curve on the map has: `wanted` (the persona's) when free,
+    else the first free strong colour; with every one taken, the next in turn."""
+    used = {c.upper() for c in taken}
+    if wanted and wanted.upper() not in used:
+        return wanted
+    for c in STRONG_COLOURS:
+        if c.upper() not in used:
+            return c
+    return STRONG_COLOURS[len(taken) % len(STRONG_COLOURS)]

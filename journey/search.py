@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 
+from .palette import note_fill
 from .queries import MapData
 
 
@@ -50,7 +51,7 @@ def filter_notes(data: MapData, tag: str | None = None, colour: str | None = Non
     for note in data.all_notes():
         if tag and tag.casefold() not in (t.strip().casefold() for t in note.tags.split(",")):
             continue
-        if colour and note.colour.upper() != colour.upper():
+        if colour and note_fill(note.colour) != note_fill(colour):  # old fills as today's
             continue
         if author and note.author.casefold() != author.casefold():
             continue

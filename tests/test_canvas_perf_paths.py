@@ -171,14 +171,14 @@ def test_new_items_join_the_overview(big):
     view.fit_all()
     data = library.read(load_map, library.read(maps_of, session.id)[0].id)
     note = library.run(ops.add_note, data.stages[0].id, data.lanes[0].id, "Brand new",
-                       colour="#F1B9C8")
+                       colour="#E5B4C6")
     scene.apply_layout(_layout(library, session))
     item = scene.note_item(note.id)
     assert item.flags() & NO_CONTENTS  # painted by the overview, not by itself
     batches = NotesOverview.of(scene).batches()
     rect = item.mapRectToScene(item.note_rect())
     assert any(rect in rects for colour, rects in batches.fills
-               if colour == QColor("#F1B9C8"))
+               if colour == QColor("#E5B4C6"))
 
 
 def test_selected_notes_paint_themselves_far_out(big):
@@ -221,12 +221,12 @@ def test_cached_note_pixmaps_follow_edits(qtbot, demo):
     x, _ = _centre_px(view, item)
     y = view.mapFromScene(QPointF(0, item.note.rect.bottom - 6)).y()
     assert _close(_render(view).pixelColor(x, y), QColor(item.note.colour))
-    library.run(ops.edit_note, item.note_id, colour="#A3E4C9")
+    library.run(ops.edit_note, item.note_id, colour="#82C595")
     scene.apply_layout(_layout(library, session))
-    assert _close(_render(view).pixelColor(x, y), QColor("#A3E4C9"))
+    assert _close(_render(view).pixelColor(x, y), QColor("#82C595"))
     highlighter(scene).set_filter([])  # every note dimmed: item opacity, same cache
     dimmed = _render(view).pixelColor(x, y)
-    green = QColor("#A3E4C9")
+    green = QColor("#82C595")
     assert any(_close(dimmed, dimmed_colour(green, QColor(bg)), 4)
                for bg in (THEME.paper, THEME.lane_alt))
     scene.clear_map()

@@ -145,11 +145,11 @@ def test_hand_made_sheet_from_european_excel(demo, tmp_path: Path) -> None:
     assert len(notes) == before + 2
     card = next(n for n in notes if n.text == "Card declined twice")
     assert (card.colour, card.priority, card.status, card.impact, card.effort) == \
-        ("#F8C471", "high", "in progress", 4, 2)
+        ("#E8A152", "high", "in progress", 4, 2)
     votes = library.read(lambda db: db.exec(select(Vote).where(Vote.note_id == card.id)).all())
     assert len(votes) == 3 and all(v.participant_id is None for v in votes)  # facilitator dots
     retry = next(n for n in notes if n.text == "Retry with PayPal")
-    assert retry.colour == "#A3E4C9"  # the lane kind's colour when the cell is empty
+    assert retry.colour == "#82C595"  # the lane kind's colour when the cell is empty
 
 
 HEADER = "Stage,Lane,Text,Votes,Impact,Effort,Priority,Status,Colour,Created\n"

@@ -353,7 +353,7 @@ def test_minimal_hand_written_file_imports(library: Library, tmp_path: Path) -> 
     session = library.run(import_json_file, path)
     out = library.read(export_session, session.id)
     note = out["maps"][0]["notes"][0]
-    assert note["colour"] == "#F8C471"  # the pain-point colour of the palette
+    assert note["colour"] == "#E8A152"  # the pain-point colour of the palette
     assert note["tags"] == ["money", "fees"]
     assert out["maps"][0]["curves"][0]["points"][0]["score"] == 2.0
     assert out["maps"][0]["curves"][0]["name"] == "Emotion"

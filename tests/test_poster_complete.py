@@ -149,7 +149,7 @@ def test_scripts_long_notes_and_emoji_lose_nothing_silently(demo, tmp_path: Path
     assert ids[long_text] in result.cut_notes
     long_box = layout.note_by_id[ids[long_text]]
     assert long_box.truncated and long_box.lines[-1].text.endswith("…")
-    assert long_box.font_size == layout.style.note_min_size  # shrunk to the minimum first
+    assert long_box.font_size == layout.style.note_floor  # shrunk to the floor, then grown, then cut
     assert_fonts_embedded(result.path)
 
 

@@ -17,7 +17,7 @@ from PySide6.QtGui import QColor, QIcon, QPixmap
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QToolButton, QWidget
 
 from canvas.highlight import highlighter
-from journey.palette import NOTE_COLOURS, colour_name
+from journey.palette import NOTE_COLOURS, colour_name, note_fill
 from journey.search import authors_of, filter_notes, tags_of
 
 
@@ -89,7 +89,7 @@ class FilterBar(QWidget):
         data = self.window.data
         tags = tags_of(data) if data else []
         authors = authors_of(data) if data else []
-        used = {n.colour.upper() for n in data.all_notes()} if data else set()
+        used = {note_fill(n.colour) for n in data.all_notes()} if data else set()
         colours = [c for c in NOTE_COLOURS if c.upper() in used]
         colours += sorted(used - {c.upper() for c in colours})
         self._refill(self.tag_box, "Any tag", [(t, t, None) for t in tags])

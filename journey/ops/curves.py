@@ -9,7 +9,7 @@ from sqlmodel import select
 
 from ..errors import InvalidEdit
 from ..models import Curve, CurvePoint, JourneyMap, Persona, Stage
-from ..palette import STRONG_COLOURS
+from ..palette import free_curve_colour
 from ._common import get, ordered, place, renumber, snapshot
 
 #: The scales a map can use, as (min, max).
@@ -25,9 +25,11 @@ def add_curve(db: Db, map_id: str, persona_id: str | None = None, name: str = ""
         if any(c.persona_id == persona_id for c in existing):
             raise InvalidEdit(f"{persona.name} already has a curve on this map")
         name = name or persona.name
-        colour = colour or persona.colour
+    if not colour:
+        colour = free_curve_colour([c.colour for c in existing],
+                                   persona.colour if persona_id is not None else None)
     curve = Curve(map_id=map_id, persona_id=persona_id, name=name or "Emotion",
-                  colour=colour or STRONG_COLOURS[len(existing) % len(STRONG_COLOURS)])
+                  colour=colour)
     if curve_id:
         curve.id = curve_id
     place(existing, curve, None)
