@@ -212,7 +212,7 @@ class MapView(QGraphicsView):
     def fit_width(self) -> None:
         """The map's width in view, from the top; kept so as the viewport changes size."""
         self.auto_fit = "width"
-        self._apply_fit(top=True)
+        self._apply_fit(top_y=self.sceneRect().top())
 
     def fit_width_zoom(self) -> float:
         """The scale at which the map's width fills the viewport, within
@@ -230,9 +230,10 @@ class MapView(QGraphicsView):
             z = (size.width() - self.verticalScrollBar().sizeHint().width()) / rect.width()
         return max(FIT_WIDTH_MIN, min(FIT_WIDTH_MAX, z))
 
-    def _apply_fit(self, top: bool = False) -> None:
-        """Apply `auto_fit`; the width fit keeps the scene line at the top of the view
-        (`top`: the map's top) and the left edge when it scrolls sideways."""
+    def _apply_fit(self, top_y: float | None = None) -> None:
+        """Apply `auto_fit`; the width fit puts the scene line `top_y` (default: the
+        one there now) at the top of the view and the left edge when it scrolls
+        sideways."""
         rect = self.sceneRect()
         if rect.isEmpty() or self.auto_fit is None:
             return
@@ -243,18 +244,18 @@ class MapView(QGraphicsView):
         try:
             for _ in range(3):
                 self._refit_again = False
-                self._fit_once(rect, top)
-                top = False
+                self._fit_once(rect, top_y)
+                top_y = None
                 if not self._refit_again:
                     break
         finally:
             self._refitting = False
         self.zoomChanged.emit(self.zoom)
 
-    def _fit_once(self, rect: QRectF, top: bool) -> None:
+    def _fit_once(self, rect: QRectF, top_y: float | None) -> None:
         if self.auto_fit == "width":
             z = self.fit_width_zoom()
-            first_y = rect.top() if top else self.mapToScene(QPoint(0, 0)).y()
+            first_y = self.mapToScene(QPoint(0, 0)).y() if top_y is None else top_y
             # Qt centres a narrower scene on the viewport's width *with* the vertical
             # bar's room, which would push a width-filling map half a bar to the right.
             fills = rect.width() * z > self.maximumViewportSize().width() * 0.9
@@ -281,9 +282,11 @@ class MapView(QGraphicsView):
             self.setAlignment(h | Qt.AlignmentFlag.AlignTop)
 
     def resizeEvent(self, event: Any) -> None:
+        # The line at the top stays there (Qt's resize anchor would keep the centre).
+        top_y = self.mapToScene(QPoint(0, 0)).y() if self.auto_fit == "width" else None
         super().resizeEvent(event)
         if self.auto_fit is not None:
-            self._apply_fit()
+            self._apply_fit(top_y)
 
     # -- events -----------------------------------------------------------------
     def wheelEvent(self, event: QWheelEvent) -> None:

@@ -123,6 +123,22 @@ def test_every_hand_zoom_stops_the_auto_fit(qtbot, window, how):
     assert view.auto_fit is None
 
 
+def test_a_refit_keeps_the_line_at_the_top(qtbot, window):
+    view = window.view
+    settle(qtbot, window)
+    v = view.verticalScrollBar()
+    v.setValue(v.maximum() // 2)  # scrolled down a little
+    top = view.mapToScene(0, 0).y()
+    assert top > 50
+    window.resize(1400, 700)  # a different width and a smaller height
+    settle(qtbot, window)
+    assert view.auto_fit == "width"
+    assert view.mapToScene(0, 0).y() == pytest.approx(top, abs=2)
+    window.resize(1300, 800)
+    settle(qtbot, window)
+    assert view.mapToScene(0, 0).y() == pytest.approx(top, abs=2)
+
+
 def test_fit_all_also_follows_the_window(qtbot, window):
     view = window.view
     view.zoom_in_action.trigger()
