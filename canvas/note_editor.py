@@ -19,7 +19,6 @@ from collections.abc import Callable
 from PySide6.QtCore import QEvent, QRectF, Qt, QTimer
 from PySide6.QtGui import QBrush, QColor, QFocusEvent, QKeyEvent, QPainter, QPen, QTextCursor
 from PySide6.QtWidgets import (
-    QGraphicsDropShadowEffect,
     QGraphicsItem,
     QGraphicsRectItem,
     QGraphicsSceneMouseEvent,
@@ -32,6 +31,8 @@ from PySide6.QtWidgets import (
 from export.qt_paint import REF_PX, THEME, face_font
 
 Z_EDITOR = 30.0
+SHADOW = (2.0, 3.0)  # the card's shadow offset …
+SHADOW_BLUR = 8  # … and the width of its soft edge
 #: Focus moves that do not end editing: another window, a menu or a context menu.
 KEEP_OPEN = (Qt.FocusReason.ActiveWindowFocusReason, Qt.FocusReason.PopupFocusReason,
              Qt.FocusReason.MenuBarFocusReason)
@@ -98,11 +99,11 @@ class NoteEditor(QGraphicsRectItem):
         self.setZValue(Z_EDITOR)
         self.setBrush(QBrush(QColor(colour)))
         self.setPen(QPen(QColor(THEME.selection), 2.5))
-        shadow = QGraphicsDropShadowEffect()  # lifted off the map while it is edited
-        shadow.setBlurRadius(14)
-        shadow.setOffset(2, 3)
-        shadow.setColor(QColor(15, 23, 42, 110))
-        self.setGraphicsEffect(shadow)
+        # Lifted off the map while it is edited: a shadow painted by the card itself.
+        # Not a QGraphicsDropShadowEffect: an item with a graphics effect that leaves
+        # the scene while Qt is still delivering its key event (Esc ends editing) is
+        # later drawn from freed memory (QTBUG-58501), which killed the app in front
+        # of the room; tests/realwin/test_crash_sequence.py replays that.
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsFocusable, False)
         self.min_height = rect.height()
         self.pad = pad
@@ -147,6 +148,20 @@ class NoteEditor(QGraphicsRectItem):
             self.text_item.clearFocus()
             scene.removeItem(self)
         self.on_done(text, how)
+
+    def boundingRect(self) -> QRectF:
+        return self.rect().adjusted(-2, -2, SHADOW[0] + SHADOW_BLUR, SHADOW[1] + SHADOW_BLUR)
+
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem,
+              widget: QWidget | None = None) -> None:
+        r = self.rect()
+        painter.setPen(Qt.PenStyle.NoPen)
+        for i in range(SHADOW_BLUR, 0, -2):  # a soft edge from a few translucent steps
+            painter.setBrush(QColor(15, 23, 42, 60 // (i // 2 + 1)))
+            painter.drawRoundedRect(r.translated(*SHADOW).adjusted(-i / 2, -i / 2, i / 2, i / 2),
+                                    3 + i / 2, 3 + i / 2)
+        option.state &= ~(QStyle.StateFlag.State_HasFocus | QStyle.StateFlag.State_Selected)
+        super().paint(painter, option, widget)
 
     def contains_scene_point(self, x: float, y: float) -> bool:
         return self.sceneBoundingRect().contains(x, y)
