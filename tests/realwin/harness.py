@@ -114,17 +114,47 @@ class App:
         env = {**disp.env, "QT_QPA_PLATFORM": "xcb", "PYTHONFAULTHANDLER": "1",
                "XDG_CONFIG_HOME": str(home / "config"), "XDG_DATA_HOME": str(home / "data"),
                "HOME": str(home), "WAYMARK_DB": str(db), "PYTHONUNBUFFERED": "1",
-               "QT_ACCESSIBILITY": "0", "NO_AT_BRIDGE": "1"}
+               "QT_ACCESSIBILITY": "0", "NO_AT_BRIDGE": "1",
+               "WAYMARK_PROBE": str(home / "probe.sock")}
+        self.probe_path = home / "probe.sock"
         env.pop("QT_QPA_PLATFORM_PLUGIN_PATH", None)
         env.update(extra_env or {})
         self._stderr = open(self.stderr_path, "wb")
-        self.proc = subprocess.Popen([sys.executable, "-X", "faulthandler",
+        wrap = os.environ.get("WAYMARK_HARNESS_WRAP", "").split()  # e.g. gdb for a C stack
+        self.proc = subprocess.Popen([*wrap, sys.executable, "-X", "faulthandler",
                                       str(ROOT / "main.py"), "--db", str(db)],
                                      cwd=str(ROOT), env=env, stdout=self._stderr,
                                      stderr=subprocess.STDOUT)
-        self.window = self.wait_window("Waymark", timeout=30)
+        # Under a wrapper (gdb) the window belongs to a child: match by name only.
+        self._pid_args = [] if wrap else ["--pid", str(self.proc.pid)]
+        self.window = self.wait_window("Waymark", timeout=60)
 
     # -- state -----------------------------------------------------------------
+    def state(self, timeout: float = 10) -> dict:
+        """What the window shows now (ui/probe.py answers over a local socket)."""
+        import json
+        import socket
+
+        deadline = time.monotonic() + timeout
+        while True:
+            self.check_alive()
+            try:
+                with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
+                    sock.settimeout(max(0.5, deadline - time.monotonic()))
+                    sock.connect(str(self.probe_path))
+                    sock.sendall(b"state\n")
+                    data = b""
+                    while not data.endswith(b"\n"):
+                        chunk = sock.recv(1 << 20)
+                        if not chunk:
+                            break
+                        data += chunk
+                return json.loads(data)
+            except (OSError, ValueError):
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.1)
+
     @property
     def stderr(self) -> str:
         self._stderr.flush()
@@ -140,7 +170,7 @@ class App:
         deadline = time.monotonic() + timeout
         while True:
             self.check_alive()
-            out = self.disp.xdotool("search", "--all", "--onlyvisible", "--pid", str(self.proc.pid),
+            out = self.disp.xdotool("search", "--all", "--onlyvisible", *self._pid_args,
                                     "--name", name, check=False)
             ids = out.split()
             if ids:
@@ -153,7 +183,7 @@ class App:
         deadline = time.monotonic() + timeout
         while True:
             self.check_alive()
-            out = self.disp.xdotool("search", "--all", "--onlyvisible", "--pid", str(self.proc.pid),
+            out = self.disp.xdotool("search", "--all", "--onlyvisible", *self._pid_args,
                                     "--name", name, check=False)
             if not out.split():
                 return
@@ -177,6 +207,34 @@ class App:
         if not wid:
             return ""
         return self.disp.xdotool("getwindowname", wid, check=False).strip()
+
+    # -- finding things on the screen (by what a person reads) ----------------------
+    def _find(self, kind: str, pred, what: str, timeout: float = 10) -> dict:
+        deadline = time.monotonic() + timeout
+        while True:
+            found = [x for x in self.state()[kind] if pred(x)]
+            if found:
+                return found[-1]
+            if time.monotonic() > deadline:
+                raise AssertionError(f"no {what} on screen\n{self.stderr[-2000:]}")
+            time.sleep(0.1)
+
+    def button(self, text: str, window: str = "") -> dict:
+        return self._find("buttons", lambda b: b["text"] == text and window in b["window"],
+                          f"button {text!r}")
+
+    def tab(self, text: str, window: str = "") -> dict:
+        return self._find("tabs", lambda t: t["text"] == text and window in t["window"],
+                          f"tab {text!r}")
+
+    def field(self, label: str = "", placeholder: str = "", window: str = "") -> dict:
+        return self._find("fields", lambda f: (not label or f["label"] == label)
+                          and (not placeholder or f["placeholder"].startswith(placeholder))
+                          and window in f["window"], f"field {label or placeholder!r}")
+
+    def click_on(self, thing: dict, button: int = 1, double: bool = False) -> None:
+        x, y, w, h = thing.get("geometry") or thing["rect"]
+        self.click(x + w // 2, y + h // 2, button, double)
 
     # -- input -------------------------------------------------------------------
     def settle(self, seconds: float = 0.15) -> None:
