@@ -8,6 +8,7 @@ make it return 1 — never a traceback.
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -70,6 +71,10 @@ def run_app(db_path: Path, argv: list[str] | None = None) -> int:
                 library.run(add_demo_session)  # first start: something real to look at
             window = MainWindow(library)
             window.show()
+            if os.environ.get("WAYMARK_PROBE"):  # only for the real-window tests
+                from .probe import install as install_probe
+
+                install_probe(window)
             startup_probe.install(window)  # only for benchmarks.startup (an env variable)
             if backup.reason.startswith("cannot"):
                 window.statusBar().showMessage(f"No backup was made: {backup.reason}", 15000)
