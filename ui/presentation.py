@@ -3,15 +3,17 @@
 F5 (or F11) fills the screen with the map: menus, toolbars, docks and the bars
 around the canvas hidden, no cell cursor, one stage at a time lit by
 `canvas.stage_spotlight` and the view framed on it: the lane headers (the real
-ones beside the first stage, else the sticky band at the left edge) and the
-lit stage's column from the map's title down — all of it when it fits at a
+ones, or the sticky band at the left edge when scrolled sideways) and the lit
+stage's column from the map's title down — all of it when it fits at a
 readable zoom (`min_zoom`: note text at least 1/90 of the screen's height),
-else from the top. The caption ("3 / 5  Purchase — session") and the timer
-sit in the right-hand corners (a timer in a left corner is moved across while
-presenting), and the frame keeps clear of them: either a strip on the right or
-strips at the top and bottom, whichever leaves the larger zoom. The map is not
-laid out again — the zoom makes it big — so F5 costs the same at 5,000 notes
-as at 50.
+else from the top — with as much of the map around it as fits (the whole map
+centred when it does). The timer and the caption ("3 / 5  Purchase —
+session") go where they cover neither the lit column, the lane headers nor
+the title: a corner over dimmed stages, else beside the column; they move as
+the stages step. When there is no such room the frame keeps clear of them
+instead, beside them on the right or between them at the top and bottom,
+whichever leaves the larger zoom. The map is not laid out again — the zoom
+makes it big — so F5 costs the same at 5,000 notes as at 50.
 
 PageDown/PageUp, the arrow keys, Home and End step through the stages (a
 presenter remote sends PageUp/PageDown); Esc or F5 leaves and restores every
@@ -38,7 +40,7 @@ from canvas.stage_spotlight import StageSpotlight, stage_column
 from export.qt_paint import PROJECTOR_THEME
 
 PAD = 18.0  # points around the framed stage
-GAP = 6.0  # points between the sticky lane headers and the lit stage
+GAP = 0.0  # points between the sticky lane headers and the lit stage
 MAX_ZOOM = 3.0
 SCREEN_LINES = 90  # note text at least 1/90 of the screen's height …
 MIN_ZOOM_FLOOR = 0.5  # … but never a zoom below this
@@ -160,7 +162,8 @@ class Presentation(QObject):
         timer = self._timer()
         if timer is not None and s["timer_corner"] is not None:
             corner = str(w.settings.value("timer/corner", s["timer_corner"]))
-            timer.corner = corner  # the user's corner (moved across only while presenting)
+            timer.corner = corner  # the user's corner (moved only while presenting)
+            timer.pinned = None
         state = s["state"]
         if state & Qt.WindowState.WindowMaximized:
             w.showMaximized()
@@ -290,6 +293,85 @@ class Presentation(QObject):
         between = QRectF(vp.left(), top, vp.width(), max(1.0, bottom - top))
         return [(beside, True), (between, bottom >= vp.bottom())]
 
+    def _zoom_for(self, target: QRectF, region: QRectF) -> float:
+        zh = region.height() / target.height()
+        return min(region.width() / target.width(), MAX_ZOOM, max(zh, self.min_zoom()))
+
+    def _window_left(self, column: QRectF, target: QRectF, width: float) -> float:
+        """The scene x at the view's left edge for a view `width` scene units wide:
+        the whole map centred if it fits, else the lit stage centred as far as the
+        map reaches — always with the lane headers' room and the column in view."""
+        paper = self.window.scene.sceneRect()
+        if paper.width() + 2 * PAD <= width:
+            x0 = paper.center().x() - width / 2
+        else:
+            x0 = column.center().x() - width / 2
+            x0 = max(min(x0, paper.right() + PAD - width), paper.left() - PAD)
+        return max(min(x0, target.left()), target.right() - width)
+
+    def _show(self, zoom: float, left: float, top: float, at: QPointF) -> None:
+        """Scene point (left, top) at viewport point `at`, at `zoom`."""
+        view = self.window.view
+        vp = QRectF(view.viewport().rect())
+        # The view may show the desk around the map (the last stage at the left, say).
+        room_x, room_y = vp.width() / zoom, vp.height() / zoom
+        view.setSceneRect(self.window.scene.sceneRect().adjusted(-room_x, -room_y,
+                                                                 room_x, room_y))
+        view.resetTransform()
+        view.scale(zoom, zoom)
+        view.centerOn(QPointF(left + (vp.center().x() - at.x()) / zoom,
+                              top + (vp.center().y() - at.y()) / zoom))
+
+    def _place_free(self, layout: Any, column: QRectF) -> bool:
+        """Put the timer and the caption where they cover neither the lit column, the
+        lane headers nor the title (over dimmed stages or the desk); False if there is
+        no room."""
+        view = self.window.view
+        vp = view.viewport().rect()
+        m = OVERLAY_MARGIN
+        col = view.mapFromScene(column).boundingRect().adjusted(-m, -m, m, m)
+        lanes = layout.lanes
+        bands = view.sticky_headers.bands()
+        if bands is not None and not bands.lane_band.isEmpty():
+            heads = view.mapFromScene(bands.lane_band).boundingRect()
+        elif lanes:
+            heads = view.mapFromScene(QRectF(
+                min(h.rect.x for h in lanes), column.top(),
+                max(h.rect.right for h in lanes) - min(h.rect.x for h in lanes),
+                column.height())).boundingRect()
+        else:
+            heads = QRect()
+        taken = [col, heads.adjusted(0, -vp.height(), m, vp.height())]
+        title = QRectF()  # the map's title and subtitle, where they are written
+        for ln in layout.title.lines:
+            title = title.united(QRectF(ln.x, ln.baseline - ln.size, ln.width, ln.size * 1.3))
+        if not title.isEmpty():
+            taken.append(view.mapFromScene(title).boundingRect().adjusted(-m, -m, m, m))
+        timer = self._timer()
+        timer_top = timer is None or timer.corner.startswith("top")
+        placed: dict[str, QRect] = {}
+        wanted = [("timer", timer, timer_top), ("caption", self.caption, not timer_top)]
+        for name, widget, top_first in wanted:
+            if widget is None or (name == "timer" and not widget.isVisible()):
+                continue
+            w, h = widget.width(), widget.height()
+            xs = [vp.width() - w - m, heads.right() + 2 * m, col.right() + 1,
+                  col.left() - w - 1]
+            ys = [m, vp.height() - h - m] if top_first else [vp.height() - h - m, m]
+            spot = next((r for y in ys for x in xs
+                         if vp.contains(r := QRect(x, y, w, h))
+                         and not any(r.intersects(t) for t in taken)), None)
+            if spot is None:
+                return False
+            taken.append(spot.adjusted(-m, -m, m, m))
+            placed[name] = spot
+        if "timer" in placed and timer is not None:
+            timer.pinned = placed["timer"].topLeft()
+            timer.place()
+        if "caption" in placed:
+            self.caption.move(placed["caption"].topLeft())
+        return True
+
     def fit(self) -> None:
         """Frame the lit stage (see the module's docstring)."""
         layout = self.window.layout
@@ -301,6 +383,19 @@ class Presentation(QObject):
             return
         vp = QRectF(view.viewport().rect())
         target = self._frame_target(layout, column)
+        # The whole screen: the lit stage as large as reads best, with as much of the
+        # map around it as fits, and the overlays in the room left over …
+        zoom = self._zoom_for(target, vp)
+        self._show(zoom, self._window_left(column, target, vp.width() / zoom), target.top(),
+                   vp.topLeft())
+        if self._place_free(layout, column):
+            view.zoomChanged.emit(view.zoom)
+            return
+        # … else the overlays in the right-hand corners and the frame beside or
+        # between them.
+        timer = self._timer()
+        if timer is not None:
+            timer.pinned = None
         low = self.min_zoom()
         best: tuple[float, QRectF] | None = None
         for region, open_below in self._regions(vp, self._place_overlays()):
@@ -313,14 +408,7 @@ class Presentation(QObject):
         if best is None:
             return
         zoom, region = best
-        # The view may show the desk around the map (the last stage at the left, say).
-        room = QRectF(vp.width() / zoom, vp.height() / zoom, 0, 0)
-        view.setSceneRect(self.window.scene.sceneRect().adjusted(
-            -room.x(), -room.y(), room.x(), room.y()))
-        view.resetTransform()
-        view.scale(zoom, zoom)
-        view.centerOn(QPointF(target.left() + (vp.center().x() - region.left()) / zoom,
-                              target.top() + (vp.center().y() - region.top()) / zoom))
+        self._show(zoom, target.left(), target.top(), region.topLeft())
         view.zoomChanged.emit(view.zoom)
 
     def _layout_applied(self) -> None:

@@ -243,6 +243,8 @@ class TimerOverlay(QWidget):
         self.corner = "top-right"
         self.label = ""  # what the timer is for, e.g. "Mapping"
         self.compact = False
+        #: Where presentation mode puts the panel (view coordinates), over its corner.
+        self.pinned: QPoint | None = None
         self.flash_on = False
         self._flash_started = 0.0
         self._drag_from: QPoint | None = None
@@ -365,6 +367,9 @@ class TimerOverlay(QWidget):
         self.place()
 
     def place(self) -> None:
+        if self.pinned is not None:
+            self.move(self.pinned)
+            return
         host = self.host.rect()
         x = MARGIN if self.corner.endswith("left") else host.width() - self.width() - MARGIN
         y = MARGIN if self.corner.startswith("top") else host.height() - self.height() - MARGIN
@@ -375,6 +380,7 @@ class TimerOverlay(QWidget):
     def set_corner(self, corner: str) -> None:
         if corner in CORNERS:
             self.corner = corner
+            self.pinned = None
             self.place()
             self.corner_changed.emit(corner)
 
