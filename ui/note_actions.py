@@ -150,7 +150,10 @@ class NoteActions(QObject):
         self.next_cell_action = A("Ne&xt Cell", lambda: self.step(True), ["Tab"],
                                   "Make the next cell current", VIEW)
         self.prev_cell_action = A("Pre&vious Cell", lambda: self.step(False),
-                                  ["Shift+Tab", "Backtab"], "Make the previous cell current", VIEW)
+                                  ["Shift+Tab"], "Make the previous cell current", VIEW)
+        # Shift+Tab alone: X11 delivers it as Backtab+Shift, which Qt matches to Shift+Tab
+        # itself; a second "Backtab" entry matched the same press and made Qt call it
+        # ambiguous and do nothing (found by tests/realwin/test_monkey.py).
         self.move_actions = {}
         for direction, key, label in (("left", "Left", "Left"), ("right", "Right", "Right"),
                                       ("up", "Up", "Up"), ("down", "Down", "Down")):

@@ -97,6 +97,8 @@ class Probe(QObject):
             "status": w.statusBar().currentMessage(),
             "zoom": w.view.zoom,
             "viewport": _global(w.view.viewport()),
+            "current_cell": list(getattr(getattr(w, "note_actions", None), "current_cell",
+                                         None) or []),
             "editor_open": getattr(getattr(w, "note_actions", None), "editor", None) is not None,
             "buttons": self._buttons(),
             "tabs": self._tabs(),

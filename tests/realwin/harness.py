@@ -282,7 +282,7 @@ class App:
     # -- the end -------------------------------------------------------------------
     def quit(self, timeout: float = 20) -> int:
         self.check_alive()
-        self.key("ctrl+q")
+        self.disp.xdotool("key", "--clearmodifiers", "ctrl+q")  # it may be gone at once
         try:
             code = self.proc.wait(timeout)
         except subprocess.TimeoutExpired:
