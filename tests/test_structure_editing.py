@@ -33,6 +33,8 @@ def window(qtbot, demo, tmp_path: Path) -> MainWindow:
     with qtbot.waitActive(w):
         w.show()
         w.activateWindow()
+    qtbot.wait(20)
+    w.view.fit_all()  # maps open fitted to the width; these tests want all of it
     qtbot.waitUntil(lambda: w.view.zoom < 1.0)  # fitted: the whole map is in view
     w.view.setFocus()
     return w
