@@ -157,7 +157,8 @@ class App:
 
     @property
     def stderr(self) -> str:
-        self._stderr.flush()
+        if not self._stderr.closed:
+            self._stderr.flush()
         return self.stderr_path.read_text(errors="replace")
 
     def check_alive(self) -> None:
@@ -209,19 +210,23 @@ class App:
         return self.disp.xdotool("getwindowname", wid, check=False).strip()
 
     # -- finding things on the screen (by what a person reads) ----------------------
-    def _find(self, kind: str, pred, what: str, timeout: float = 10) -> dict:
+    def _find(self, kind: str, pred, what: str, timeout: float = 20) -> dict:
         deadline = time.monotonic() + timeout
         while True:
-            found = [x for x in self.state()[kind] if pred(x)]
+            st = self.state()
+            if "error" in st:
+                raise AssertionError(f"the probe failed: {st['error']}")
+            found = [x for x in st[kind] if pred(x)]
             if found:
                 return found[-1]
             if time.monotonic() > deadline:
                 raise AssertionError(f"no {what} on screen\n{self.stderr[-2000:]}")
             time.sleep(0.1)
 
-    def button(self, text: str, window: str = "") -> dict:
-        return self._find("buttons", lambda b: b["text"] == text and window in b["window"],
-                          f"button {text!r}")
+    def button(self, text: str, window: str = "", prefix: bool = False) -> dict:
+        return self._find("buttons", lambda b: (b["text"].startswith(text) if prefix
+                                                else b["text"] == text)
+                          and window in b["window"], f"button {text!r}")
 
     def tab(self, text: str, window: str = "") -> dict:
         return self._find("tabs", lambda t: t["text"] == text and window in t["window"],
@@ -250,13 +255,18 @@ class App:
         self.disp.xdotool("type", "--delay", str(delay_ms), "--", text)
         self.settle()
 
+    def _clamp(self, x: int, y: int) -> tuple[int, int]:
+        return (min(max(0, x), self.disp.width - 1), min(max(0, y), self.disp.height - 1))
+
     def click(self, x: int, y: int, button: int = 1, double: bool = False) -> None:
+        x, y = self._clamp(x, y)
         self.disp.xdotool("mousemove", "--sync", str(x), str(y))
         self.disp.xdotool("click", *(["--repeat", "2", "--delay", "60"] if double else []),
                           str(button))
         self.settle()
 
     def drag(self, x0: int, y0: int, x1: int, y1: int, steps: int = 12) -> None:
+        (x0, y0), (x1, y1) = self._clamp(x0, y0), self._clamp(x1, y1)
         self.disp.xdotool("mousemove", "--sync", str(x0), str(y0))
         self.disp.xdotool("mousedown", "1")
         for i in range(1, steps + 1):
