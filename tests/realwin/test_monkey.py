@@ -19,7 +19,7 @@ import pytest
 from .conftest import require_real_window
 from .harness import App, display, query
 
-ACTIONS = int(os.environ.get("WAYMARK_MONKEY_ACTIONS", "300"))
+ACTIONS = int(os.environ.get("WAYMARK_MONKEY_ACTIONS", "150"))
 #: Keys a monkey must not press: they end the app or hand it to the system.
 FORBIDDEN = {"Ctrl+Q", "Ctrl+W", "Ctrl+P", "Ctrl+Shift+P", "F1"}
 FORBIDDEN_TEXT = ("Quit", "Print", "User Guide")
