@@ -435,7 +435,9 @@ class Presentation(QObject):
             return False
         if not isinstance(event, QKeyEvent) or QApplication.activeModalWidget() is not None:
             return False
-        if not isinstance(obj, QWidget) or obj.window() is not self.window:
+        # QWidget.window(obj), not obj.window(): parts that keep their main window as
+        # `self.window` (the voting bar, the timer …) shadow the method.
+        if not isinstance(obj, QWidget) or QWidget.window(obj) is not self.window:
             return False
         mods = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
         if event.key() not in KEYS or mods != Qt.KeyboardModifier.NoModifier:
