@@ -8,8 +8,8 @@ STAMP  := $(VENV)/.installed
 
 # What the real-window tests drive the app with (tests/realwin/): an X server,
 # a window manager, xdotool, ImageMagick's screenshots and Qt's xcb libraries.
-X_TOOLS   := Xvfb openbox xdotool import
-APT_PKGS  := xvfb openbox xdotool imagemagick x11-utils libxcb-cursor0 libxcb-icccm4 \
+X_TOOLS   := Xvfb openbox xdotool wmctrl import
+APT_PKGS  := xvfb openbox xdotool wmctrl imagemagick x11-utils libxcb-cursor0 libxcb-icccm4 \
              libxcb-keysyms1 libxkbcommon-x11-0 libxcb-xinerama0 libxcb-randr0 \
              libxcb-render-util0 libxcb-image0 libxcb-shape0 libxcb-xkb1 libegl1 \
              libgl1 libfontconfig1 libdbus-1-3

@@ -4,7 +4,7 @@ Waymark is started as a separate, cold Python process (`python main.py --db
 PATH`), as a facilitator starts it, on two libraries made with
 `benchmarks.generate`: a small one (one session of 20 notes) and a big one (one
 session of 5,000 notes). The process gets its own home, settings and cache
-folders, and an opt-in probe (`ui/startup_probe.py`, switched on by the
+folders, and an opt-in probe (`ui/probe.py`, switched on by the
 environment variable WAYMARK_STARTUP_PROBE) writes the wall-clock time at which
 the map view finished painting the session it opened, then asks to quit as
 File › Quit does.

@@ -182,10 +182,10 @@ def make_backup(db_path: str | os.PathLike[str], keep: int = DEFAULT_KEEP,
         fields = [dest.name, fingerprint]
         if _identity(db_path)[0] == identity:
             fields.append(identity)
-        (folder / FINGERPRINT_FILE).write_text(" ".join(fields) + "\n")
     except (OSError, sqlite3.Error) as exc:
         reason = getattr(exc, "strerror", None) or str(exc).splitlines()[0]
         return BackupResult(None, reason=f"cannot back up to {folder}: {reason}")
+    _write_record(db_path, fields)
     return BackupResult(dest, _prune(list_backups(db_path), keep))
 
 

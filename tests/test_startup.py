@@ -73,23 +73,23 @@ def test_the_window_on_screen_has_not_imported_export_or_exchange_code(tmp_path:
 
 
 def test_the_probe_is_off_without_its_variable(open_window, demo, monkeypatch) -> None:
-    from ui import startup_probe
+    from ui import probe as probes
 
-    monkeypatch.delenv(startup_probe.PROBE_ENV, raising=False)
+    monkeypatch.delenv(probes.FIRST_FRAME_ENV, raising=False)
     window = open_window(demo[0])
-    assert startup_probe.install(window) is None
+    assert probes.install_first_frame(window) is None
 
 
 def test_the_probe_writes_when_the_session_has_been_painted(open_window, demo, qtbot,
                                                             tmp_path: Path,
                                                             monkeypatch) -> None:
-    from ui import startup_probe
+    from ui import probe as probes
 
     probe = tmp_path / "probe.txt"
-    monkeypatch.setenv(startup_probe.PROBE_ENV, str(probe))
-    monkeypatch.delenv(startup_probe.QUIT_ENV, raising=False)
+    monkeypatch.setenv(probes.FIRST_FRAME_ENV, str(probe))
+    monkeypatch.delenv(probes.QUIT_ENV, raising=False)
     window = open_window(demo[0])
-    assert startup_probe.install(window) is not None
+    assert probes.install_first_frame(window) is not None
     window.view.viewport().update()
     qtbot.waitUntil(lambda: probe.exists(), timeout=5000)
     lines = probe.read_text().splitlines()

@@ -2,14 +2,10 @@
 within about a second, and the whole editing session is still one undo step.
 
 The offscreen tests read the SQLite file through a second connection while the
-editor is still open; the real-window test kills the app (SIGKILL) while a note
-is being typed and reopens the file."""
+editor is still open; tests/realwin/test_typing.py kills the real app (SIGKILL)
+while a note is being typed."""
 
 from __future__ import annotations
-
-import sqlite3
-import time
-from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
@@ -91,43 +87,3 @@ def test_typing_back_the_original_text_is_no_step(window, demo, qtbot):
     key(window, Qt.Key.Key_Escape)
     assert db_notes(library.path, window.map_id)[note_id][3] == old
     assert window.undo_stack.count() == 0
-
-
-def _texts(db: Path) -> list[str]:
-    con = sqlite3.connect(db)
-    try:
-        return [r[0] for r in con.execute("SELECT text FROM note")]
-    finally:
-        con.close()
-
-
-def test_killed_while_typing_keeps_what_was_typed(tmp_path):
-    """Real window: type for 1.5 s, SIGKILL, reopen — the text is there."""
-    from .realwin.conftest import require_real_window
-    from .realwin.harness import App, display
-
-    require_real_window()
-    db = tmp_path / "lib.sqlite"
-    with display() as disp:
-        app = App(disp, db, tmp_path)
-        try:
-            app.settle(1.0)
-            app.key("ctrl+n")
-            app.wait_active("New session")
-            app.type("Kill test")
-            app.key("Return")
-            app.wait_gone("New session")
-            app.wait_active("Waymark")
-            app.settle(0.5)
-            app.key("Return")  # a new note in the first cell
-            text = "Customers cannot find the price"
-            start = time.monotonic()
-            for i in range(0, len(text), 4):  # a steady typist, for 1.5 s
-                app.type(text[i:i + 4], delay_ms=10)
-                time.sleep(max(0.0, start + 1.5 * (i + 4) / len(text) - time.monotonic()))
-            typed_for = time.monotonic() - start
-            time.sleep(1.0)  # within about a second of the last keystroke
-        finally:
-            app.kill()
-    assert typed_for >= 1.2
-    assert text in _texts(db)

@@ -8,7 +8,6 @@ make it return 1 — never a traceback.
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 
@@ -21,7 +20,7 @@ from journey.queries import list_sessions
 from storage import Library, LibraryError
 from storage.backups import make_backup
 
-from . import startup_probe
+from . import probe
 from .clipboard import release_clipboard
 from .main_window import SETTINGS_APP, SETTINGS_ORG, MainWindow, app_settings
 from .preferences import Preferences
@@ -71,11 +70,7 @@ def run_app(db_path: Path, argv: list[str] | None = None) -> int:
                 library.run(add_demo_session)  # first start: something real to look at
             window = MainWindow(library)
             window.show()
-            if os.environ.get("WAYMARK_PROBE"):  # only for the real-window tests
-                from .probe import install as install_probe
-
-                install_probe(window)
-            startup_probe.install(window)  # only for benchmarks.startup (an env variable)
+            probe.install(window)  # tests and benchmarks watching from outside (env only)
             if backup.reason.startswith("cannot"):
                 window.statusBar().showMessage(f"No backup was made: {backup.reason}", 15000)
             status = app.exec()

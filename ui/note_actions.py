@@ -397,7 +397,6 @@ class NoteActions(QObject):
             QTimer.singleShot(0, self._done_editors.clear)
         doc, draft = context.get("doc"), context.get("draft")
         if doc is not None and draft is not None:
-            draft.text_of = lambda: text  # the editor is gone
             command, note_id = draft.finish(text)
             draft.deleteLater()
             if self.window.push(command) and draft.is_new and note_id and doc is self.doc:

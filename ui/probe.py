@@ -1,24 +1,33 @@
-"""What the window shows, for tests that drive the real app from outside.
+"""What the running app shows, for tests and benchmarks that watch it from outside.
 
-The real-window tests (tests/realwin/) send real X events with xdotool and
-need to know where things are on the screen and what the window shows, the
-way a person sees it. When `WAYMARK_PROBE` names a socket path, the app
-answers each line it receives there with one JSON line: the visible windows,
-the keyboard focus, the map's notes, cells and headers in screen
-coordinates, the visible buttons, every action with its shortcut, and the
-undo stack. It reads the widgets and the scene only; it never changes state.
-Off unless the environment variable is set.
+Both probes are off unless their environment variable is set, and both only
+read the widgets and the scene; they never change state.
+
+- `WAYMARK_PROBE=SOCKET` (the real-window tests, tests/realwin/): they send
+  real X events with xdotool and need to know where things are on the screen,
+  the way a person sees it. The app answers each line it receives on the
+  socket with one JSON line: the visible windows, the keyboard focus, the
+  map's notes, cells and headers in screen coordinates, the visible buttons,
+  tabs and labelled fields, every action with its shortcut, and the undo stack.
+- `WAYMARK_STARTUP_PROBE=FILE` (`python -m benchmarks.startup`): the app
+  appends `first_frame <time.time()>` to FILE once the map view has painted
+  the session it opened (the fit done, the paint finished). With
+  `WAYMARK_STARTUP_PROBE_QUIT=1` it then appends `quit_requested <time>` and
+  closes the window the way File › Quit does; the benchmark times the rest up
+  to the process's exit.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import time
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, QPoint, QRect, QRectF
+from PySide6.QtCore import QEvent, QObject, QPoint, QRectF, QTimer
 from PySide6.QtGui import QAction
-from PySide6.QtNetwork import QLocalServer, QLocalSocket
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractSpinBox,
@@ -31,11 +40,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-ENV = "WAYMARK_PROBE"
-
-
-def _rect(r: QRect) -> list[int]:
-    return [r.x(), r.y(), r.width(), r.height()]
+PROBE_ENV = "WAYMARK_PROBE"
+FIRST_FRAME_ENV = "WAYMARK_STARTUP_PROBE"
+QUIT_ENV = "WAYMARK_STARTUP_PROBE_QUIT"
 
 
 def _global(widget: QWidget) -> list[int]:
@@ -43,8 +50,16 @@ def _global(widget: QWidget) -> list[int]:
     return [top_left.x(), top_left.y(), widget.width(), widget.height()]
 
 
-class Probe(QObject):
+def _visible_tops() -> Iterator[QWidget]:
+    return (t for t in QApplication.topLevelWidgets() if t.isVisible())
+
+
+class StateServer(QObject):
+    """Answers `state` lines on a local socket (QtNetwork only when switched on)."""
+
     def __init__(self, window: Any, path: str) -> None:
+        from PySide6.QtNetwork import QLocalServer
+
         super().__init__(window)
         self.window = window
         self.server = QLocalServer(self)
@@ -52,7 +67,7 @@ class Probe(QObject):
         if not self.server.listen(path):
             raise RuntimeError(f"probe: cannot listen on {path}")
         self.server.newConnection.connect(self._connected)
-        self._sockets: list[QLocalSocket] = []
+        self._sockets: list[Any] = []
 
     def _connected(self) -> None:
         while self.server.hasPendingConnections():
@@ -61,12 +76,12 @@ class Probe(QObject):
             sock.readyRead.connect(lambda s=sock: self._answer(s))
             sock.disconnected.connect(lambda s=sock: self._gone(s))
 
-    def _gone(self, sock: QLocalSocket) -> None:
+    def _gone(self, sock: Any) -> None:
         if sock in self._sockets:
             self._sockets.remove(sock)
         sock.deleteLater()
 
-    def _answer(self, sock: QLocalSocket) -> None:
+    def _answer(self, sock: Any) -> None:
         while sock.canReadLine():
             sock.readLine()
             try:
@@ -79,14 +94,13 @@ class Probe(QObject):
     # -- what the window shows -------------------------------------------------------
     def state(self) -> dict[str, Any]:
         w = self.window
-        app = QApplication.instance()
         focus = QApplication.focusWidget()
         active = QApplication.activeWindow()
         out: dict[str, Any] = {
             "windows": [{"title": t.windowTitle(), "class": type(t).__name__,
                          "geometry": _global(t), "active": t is active,
                          "modal": t.isModal()}
-                        for t in QApplication.topLevelWidgets() if t.isVisible()],
+                        for t in _visible_tops()],
             "popup": QApplication.activePopupWidget() is not None,
             "modal": QApplication.activeModalWidget() is not None,
             "focus": type(focus).__name__ if focus is not None else None,
@@ -106,14 +120,11 @@ class Probe(QObject):
             "actions": self._actions(),
         }
         out.update(self._scene())
-        del app
         return out
 
     def _buttons(self) -> list[dict[str, Any]]:
         found = []
-        for top in QApplication.topLevelWidgets():
-            if not top.isVisible():
-                continue
+        for top in _visible_tops():
             for b in top.findChildren(QAbstractButton):
                 if b.isVisible() and b.text():
                     found.append({"text": b.text().replace("&", ""), "enabled": b.isEnabled(),
@@ -123,9 +134,7 @@ class Probe(QObject):
 
     def _tabs(self) -> list[dict[str, Any]]:
         found = []
-        for top in QApplication.topLevelWidgets():
-            if not top.isVisible():
-                continue
+        for top in _visible_tops():
             for bar in top.findChildren(QTabBar):
                 if not bar.isVisible():
                     continue
@@ -141,9 +150,7 @@ class Probe(QObject):
     def _fields(self) -> list[dict[str, Any]]:
         """Editable fields by their form label (or placeholder), as a person finds them."""
         found = []
-        for top in QApplication.topLevelWidgets():
-            if not top.isVisible():
-                continue
+        for top in _visible_tops():
             labels = {id(lab.buddy()): lab.text().replace("&", "").rstrip(":")
                       for lab in top.findChildren(QLabel) if lab.buddy() is not None}
             for f in top.findChildren(QWidget):
@@ -205,6 +212,51 @@ class Probe(QObject):
         return {"notes": notes, "cells": cells, "stages": stages, "lanes": lanes}
 
 
-def install(window: Any) -> Probe | None:
-    path = os.environ.get(ENV)
-    return Probe(window, path) if path else None
+class FirstFrame(QObject):
+    """Records the first paint of the opened session (and quits, if asked)."""
+
+    def __init__(self, window: Any, path: Path, quit_after: bool) -> None:
+        super().__init__(window)
+        self.window = window
+        self.path = path
+        self.quit_after = quit_after
+        self.viewport = window.view.viewport()
+        self.viewport.installEventFilter(self)
+
+    def _showing_the_session(self) -> bool:
+        w = self.window
+        return w.doc is None or not getattr(w, "_fit_pending", False)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (watched is self.viewport and event.type() == QEvent.Type.Paint
+                and self._showing_the_session()):
+            self.viewport.removeEventFilter(self)
+            # A zero timer fires once this paint (and the flush after it) has finished.
+            QTimer.singleShot(0, self._painted)
+        return False
+
+    def _write(self, what: str) -> None:
+        with open(self.path, "a", encoding="utf-8") as fh:
+            fh.write(f"{what} {time.time():.6f}\n")
+
+    def _painted(self) -> None:
+        self._write("first_frame")
+        if self.quit_after:
+            self._write("quit_requested")
+            self.window.close()
+
+
+def install_state_server(window: Any) -> StateServer | None:
+    path = os.environ.get(PROBE_ENV)
+    return StateServer(window, path) if path else None
+
+
+def install_first_frame(window: Any) -> FirstFrame | None:
+    path = os.environ.get(FIRST_FRAME_ENV)
+    return FirstFrame(window, Path(path), os.environ.get(QUIT_ENV) == "1") if path else None
+
+
+def install(window: Any) -> None:
+    """Switch on whichever probe the environment asks for (usually none)."""
+    install_state_server(window)
+    install_first_frame(window)

@@ -19,3 +19,9 @@ def require_real_window() -> None:
         pytest.skip(f"real-window test skipped on request (missing: {', '.join(missing)})")
     pytest.fail(f"real-window test needs {', '.join(missing)}: run `make test`, which "
                 "installs them, or set WAYMARK_SKIP_REAL_WINDOW=1 to skip on purpose")
+
+
+@pytest.fixture(autouse=True)
+def _real_window() -> None:
+    """Every test in this folder runs on a real X server."""
+    require_real_window()

@@ -46,6 +46,14 @@ def session_details(app: App, goal: str, people: str, persona: list[str]) -> Non
     app.wait_gone("Session details")
 
 
+def set_up(app: App, title: str, goal: str, people: str, persona: list[str]) -> None:
+    """Issue 9's set-up flow: a new session, its details and persona, then the pointer
+    crosses the map right after the dialog closes (where the app used to crash)."""
+    new_session(app, title)
+    session_details(app, goal, people, persona)
+    wander(app)
+
+
 def wander(app: App, seconds: float = 0.4) -> None:
     """The pointer crosses the map, as a hand on a touchpad does."""
     x, y, w, h = app.state()["viewport"]
@@ -64,10 +72,9 @@ def notes_by_keyboard(app: App, plan: list[tuple[str, int]], prefix: str = "note
     for move, n in plan:
         if move:
             app.key(move)
-        for i in range(n):
+        for _ in range(n):
             app.key("Return")
             app.type(f"{prefix} {typed + 1}")
             app.key("Escape", "Escape")
             typed += 1
-            del i
     return typed

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-TOOLS = ("Xvfb", "openbox", "xdotool")
+TOOLS = ("Xvfb", "openbox", "xdotool", "wmctrl", "import")
 
 
 def missing_tools() -> list[str]:
@@ -166,31 +166,29 @@ class App:
         if code is not None:
             raise AppCrashed(f"Waymark exited with {code}:\n{self.stderr[-6000:]}")
 
+    def windows_named(self, name: str) -> list[str]:
+        """Ids of this app's visible windows whose title contains `name`."""
+        self.check_alive()
+        return self.disp.xdotool("search", "--all", "--onlyvisible", *self._pid_args,
+                                 "--name", name, check=False).split()
+
+    def until(self, cond, what: str, timeout: float = 10.0):
+        """Poll `cond` until it is truthy (and return it); else fail saying `what`."""
+        deadline = time.monotonic() + timeout
+        while not (value := cond()):
+            if time.monotonic() > deadline:
+                raise AssertionError(f"{what}\n{self.stderr[-3000:]}")
+            time.sleep(0.1)
+        return value
+
     def wait_window(self, name: str, timeout: float = 10) -> str:
         """The id of a visible window whose title contains `name`."""
-        deadline = time.monotonic() + timeout
-        while True:
-            self.check_alive()
-            out = self.disp.xdotool("search", "--all", "--onlyvisible", *self._pid_args,
-                                    "--name", name, check=False)
-            ids = out.split()
-            if ids:
-                return ids[-1]
-            if time.monotonic() > deadline:
-                raise AssertionError(f"no window named {name!r} appeared\n{self.stderr[-3000:]}")
-            time.sleep(0.1)
+        return self.until(lambda: self.windows_named(name),
+                           f"no window named {name!r} appeared", timeout)[-1]
 
     def wait_gone(self, name: str, timeout: float = 10) -> None:
-        deadline = time.monotonic() + timeout
-        while True:
-            self.check_alive()
-            out = self.disp.xdotool("search", "--all", "--onlyvisible", *self._pid_args,
-                                    "--name", name, check=False)
-            if not out.split():
-                return
-            if time.monotonic() > deadline:
-                raise AssertionError(f"window {name!r} did not close")
-            time.sleep(0.1)
+        self.until(lambda: not self.windows_named(name),
+                    f"window {name!r} did not close", timeout)
 
     def wait_active(self, name: str, timeout: float = 10) -> None:
         """Wait until the window manager has given the keyboard to a window named `name`."""
@@ -211,17 +209,13 @@ class App:
 
     # -- finding things on the screen (by what a person reads) ----------------------
     def _find(self, kind: str, pred, what: str, timeout: float = 20) -> dict:
-        deadline = time.monotonic() + timeout
-        while True:
+        def found() -> list[dict]:
             st = self.state()
             if "error" in st:
                 raise AssertionError(f"the probe failed: {st['error']}")
-            found = [x for x in st[kind] if pred(x)]
-            if found:
-                return found[-1]
-            if time.monotonic() > deadline:
-                raise AssertionError(f"no {what} on screen\n{self.stderr[-2000:]}")
-            time.sleep(0.1)
+            return [x for x in st[kind] if pred(x)]
+
+        return self.until(found, f"no {what} on screen", timeout)[-1]
 
     def button(self, text: str, window: str = "", prefix: bool = False) -> dict:
         return self._find("buttons", lambda b: (b["text"].startswith(text) if prefix
@@ -278,10 +272,11 @@ class App:
         self.settle()
 
     def maximize(self) -> None:
+        """Maximize through the window manager (EWMH, as the title bar's button does)."""
         self.disp.xdotool("windowactivate", "--sync", self.window, check=False)
-        self.key("super+Up", delay=0.05)  # openbox has no default binding; use wmctrl-like
-        self.disp.xdotool("windowsize", self.window, "100%", "100%", check=False)
-        self.disp.xdotool("windowmove", self.window, "0", "0", check=False)
+        subprocess.run(["wmctrl", "-i", "-r", hex(int(self.window)), "-b",
+                        "add,maximized_vert,maximized_horz"], env=self.disp.env, check=True,
+                       timeout=10)
         self.settle(0.4)
 
     def geometry(self, wid: str | None = None) -> tuple[int, int, int, int]:
@@ -316,8 +311,3 @@ def query(db: Path, sql: str, *args: object) -> list[tuple]:
     finally:
         con.close()
 
-
-def list_windows(app: App) -> list[tuple[str, str]]:
-    out = app.disp.xdotool("search", "--all", "--onlyvisible", "--pid", str(app.proc.pid), "--name", "",
-                           check=False)
-    return [(w, app.disp.xdotool("getwindowname", w, check=False).strip()) for w in out.split()]

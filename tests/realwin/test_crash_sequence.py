@@ -12,8 +12,7 @@ import os
 
 import pytest
 
-from .conftest import require_real_window
-from .flows import new_session, notes_by_keyboard, session_details, wander
+from .flows import notes_by_keyboard, set_up
 from .harness import App, display, query
 
 RUNS = int(os.environ.get("WAYMARK_CRASH_RUNS", "2"))
@@ -21,7 +20,6 @@ RUNS = int(os.environ.get("WAYMARK_CRASH_RUNS", "2"))
 
 @pytest.mark.parametrize("run", range(RUNS))
 def test_the_set_up_sequence_does_not_crash(tmp_path, run, monkeypatch):
-    require_real_window()
     monkeypatch.setenv("MALLOC_PERTURB_", "165")
     db = tmp_path / "lib.sqlite"
     with display() as disp:
@@ -29,11 +27,8 @@ def test_the_set_up_sequence_does_not_crash(tmp_path, run, monkeypatch):
         try:
             app.settle(1.0)
             app.maximize()
-            new_session(app, "Onboarding workshop")
-            session_details(app, "Onboard new customers", "Amira, Ben, Chloe",
-                            ["Maya", "Commuter, 34", "Keep it simple", "Start fast",
-                             "Too many steps"])
-            wander(app)
+            set_up(app, "Onboarding workshop", "Onboard new customers", "Amira, Ben, Chloe",
+                   ["Maya", "Commuter, 34", "Keep it simple", "Start fast", "Too many steps"])
             typed = notes_by_keyboard(app, [("", 1), ("Down", 1), ("Right", 2), ("Right", 2),
                                             ("Right", 1)])
             app.key("Right", "Return")

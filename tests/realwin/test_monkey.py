@@ -12,11 +12,9 @@ from __future__ import annotations
 import os
 import random
 import sqlite3
-import time
 
 import pytest
 
-from .conftest import require_real_window
 from .harness import App, display, query
 
 ACTIONS = int(os.environ.get("WAYMARK_MONKEY_ACTIONS", "150"))
@@ -135,7 +133,6 @@ def _db_notes(db, map_id: str) -> set[tuple]:
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_monkey(tmp_path, seed):
-    require_real_window()
     rnd = random.Random(seed)
     db = tmp_path / "lib.sqlite"
     log: list[str] = []
@@ -146,7 +143,6 @@ def test_monkey(tmp_path, seed):
             app.maximize()
             main = list(app.geometry())
             keys = _shortcuts(app.state())
-            started = time.monotonic()
             for i in range(ACTIONS):
                 log.append(_step(app, rnd, keys, main))
                 if i % 50 == 49:
@@ -162,7 +158,6 @@ def test_monkey(tmp_path, seed):
             assert app.stderr.strip() == "", app.stderr[-3000:]
             code = app.quit()
             assert code == 0
-            del started
         except Exception as exc:
             app.kill()
             raise AssertionError(f"seed {seed}, last actions {log[-25:]}: {exc}") from exc

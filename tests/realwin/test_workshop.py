@@ -6,11 +6,9 @@ reopen. The library file is read after each part."""
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
-from .conftest import require_real_window
-from .flows import new_session, notes_by_keyboard, session_details, wander
+from .flows import notes_by_keyboard, set_up
 from .harness import App, display, query
 
 
@@ -19,19 +17,7 @@ def _notes(db: Path, map_id: str) -> dict[str, tuple]:
                                            "WHERE map_id = ?", map_id)}
 
 
-def _wait(cond, what: str, timeout: float = 10.0):
-    deadline = time.monotonic() + timeout
-    while True:
-        value = cond()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(0.1)
-
-
 def test_a_workshop_in_the_real_window(tmp_path):
-    require_real_window()
     db = tmp_path / "lib.sqlite"
     with display() as disp:
         app = App(disp, db, tmp_path)
@@ -39,10 +25,8 @@ def test_a_workshop_in_the_real_window(tmp_path):
             app.settle(1.0)
             app.maximize()
             # 1. Set-up: session, details, persona (the sequence that crashed).
-            new_session(app, "Workshop run")
-            session_details(app, "Find the drop-offs", "Amira, Ben, Chloe",
-                            ["Maya", "Commuter", "Simple please", "Start fast", "Steps"])
-            wander(app)
+            set_up(app, "Workshop run", "Find the drop-offs", "Amira, Ben, Chloe",
+                   ["Maya", "Commuter", "Simple please", "Start fast", "Steps"])
             map_id = app.state()["map_id"]
             typed = notes_by_keyboard(app, [("", 2), ("Right", 2), ("Right", 1)])
             notes = _notes(db, map_id)
@@ -53,13 +37,13 @@ def test_a_workshop_in_the_real_window(tmp_path):
             note = next(n for n in app.state()["notes"] if n["text"] == "note 1")
             app.click_on(note)
             app.key("ctrl+d")
-            _wait(lambda: len(_notes(db, map_id)) == 6, "Ctrl+D to duplicate")
+            app.until(lambda: len(_notes(db, map_id)) == 6, "Ctrl+D to duplicate")
             app.key("Delete")
-            _wait(lambda: len(_notes(db, map_id)) == 5, "Delete to delete")
+            app.until(lambda: len(_notes(db, map_id)) == 5, "Delete to delete")
             app.key("ctrl+z")
-            _wait(lambda: len(_notes(db, map_id)) == 6, "Ctrl+Z to undo the delete")
+            app.until(lambda: len(_notes(db, map_id)) == 6, "Ctrl+Z to undo the delete")
             app.key("ctrl+shift+z")
-            _wait(lambda: len(_notes(db, map_id)) == 5, "Ctrl+Shift+Z to redo it")
+            app.until(lambda: len(_notes(db, map_id)) == 5, "Ctrl+Shift+Z to redo it")
 
             # 3. A drag from its cell to the cell below.
             st = app.state()
@@ -69,7 +53,7 @@ def test_a_workshop_in_the_real_window(tmp_path):
             x, y, w, h = note["rect"]
             tx, ty, tw, th = target["rect"]
             app.drag(x + w // 2, y + h // 2, tx + tw // 2, ty + th // 2, steps=20)
-            _wait(lambda: _notes(db, map_id)[note["id"]][2] == target["lane_id"],
+            app.until(lambda: _notes(db, map_id)[note["id"]][2] == target["lane_id"],
                   "the drag to move the note")
 
             # 4. A voting round: the chip picks Ben, V votes on the selected note.
@@ -84,10 +68,10 @@ def test_a_workshop_in_the_real_window(tmp_path):
             app.key("v")
             ben = query(db, "SELECT id FROM participant WHERE name = 'Ben' AND session_id = ?",
                         app.state()["session_id"])[0][0]
-            voted = _wait(lambda: query(db, "SELECT n.text FROM vote v JOIN note n ON "
+            voted = app.until(lambda: query(db, "SELECT n.text FROM vote v JOIN note n ON "
                                             "v.note_id = n.id WHERE v.participant_id = ?", ben),
                           "V to place Ben's dot")
-            _wait(lambda: len(query(db, "SELECT id FROM vote WHERE participant_id = ?",
+            app.until(lambda: len(query(db, "SELECT id FROM vote WHERE participant_id = ?",
                                     ben)) == 2, "the second dot")
             voted = query(db, "SELECT n.text FROM vote v JOIN note n ON v.note_id = n.id "
                               "WHERE v.participant_id = ? ORDER BY n.text", ben)
@@ -115,7 +99,7 @@ def test_a_workshop_in_the_real_window(tmp_path):
             app.click_on(app.button("Export…"))
             app.wait_active("Export poster")
             app.key("Return")
-            pdf = _wait(lambda: [p for p in tmp_path.rglob("*.pdf") if p.stat().st_size > 1000],
+            pdf = app.until(lambda: [p for p in tmp_path.rglob("*.pdf") if p.stat().st_size > 1000],
                         "the poster file", timeout=30)[0]
             assert pdf.read_bytes().startswith(b"%PDF")
             app.key("Escape")  # the export dialog

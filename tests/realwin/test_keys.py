@@ -3,12 +3,10 @@ does its job and Qt never reports an ambiguous shortcut."""
 
 from __future__ import annotations
 
-from .conftest import require_real_window
 from .harness import App, display
 
 
 def test_tab_and_shift_tab_step_through_the_cells(tmp_path):
-    require_real_window()
     with display() as disp:
         app = App(disp, tmp_path / "lib.sqlite", tmp_path)
         try:

@@ -4,19 +4,12 @@ after a restart, and the last stage presents whole, its outline uncovered."""
 
 from __future__ import annotations
 
-import shutil
 import time
 from pathlib import Path
 
-import pytest
+from PIL import Image
 
-if shutil.which("Xvfb") is None or shutil.which("import") is None:
-    pytest.skip("Xvfb and imagemagick are needed for the real-window tests",
-                allow_module_level=True)
-
-from PIL import Image  # noqa: E402
-
-from tests.realwin.harness import App, display  # noqa: E402
+from tests.realwin.harness import App, display
 
 OUTLINE = (0xE6, 0x9F, 0x00)  # canvas.stage_spotlight.OUTLINE
 

@@ -9,18 +9,12 @@ What the app did is read back from its library file; stderr must have no
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import sys
 import time
 from pathlib import Path
 
-import pytest
-
-if shutil.which("Xvfb") is None:  # CI installs Xvfb, openbox and xdotool
-    pytest.skip("Xvfb is not installed: the real-window tests need it", allow_module_level=True)
-
-from tests.realwin.harness import ROOT, App, display, query  # noqa: E402
+from tests.realwin.harness import ROOT, App, display, query
 
 
 def _notes(db: Path) -> int:

@@ -5,10 +5,8 @@ table with sqlite3."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
-import pytest
 from PIL import Image
 from sqlmodel import select
 
@@ -16,8 +14,6 @@ from journey import ops
 from journey.demo import add_demo_session
 from journey.models import JourneyMap
 from storage import Library
-
-pytestmark = pytest.mark.skipif(shutil.which("Xvfb") is None, reason="needs Xvfb")
 
 BEN = (0x00, 0x72, 0xB2)  # Ben's colour in the demo: his chip's border
 
