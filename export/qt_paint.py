@@ -65,8 +65,10 @@ from .theme import (  # noqa: F401  (re-exported for the canvas)
     chip_edge,
     chip_fill,
     kind_accent_hex,
+    rgb,
     stage_points,
     stage_rgb,
+    text_on,
 )
 
 REF_PX = 64  # DejaVu has 2048 units/em: at 64 px its advances are exact in 1/64 px
@@ -371,16 +373,14 @@ def paint_note(painter: QPainter, note: NoteBox, lod: float = 1.0,
     else:
         painter.setPen(QPen(fill.darker(125), 0.6))
         painter.drawRect(r)
-    badge = bool(note.dots) and 2 * note.dots[0].r * lod < min_dot_px
-    if lod < LOD_TEXT:
-        if badge:
-            paint_vote_badge(painter, note, lod, min_dot_px)
-        return
-    draw_text_lines(painter, note.lines, qcolor(THEME.note_text))
-    if note.chips:
-        paint_tag_chips(painter, note)
-    if badge:
+    if lod >= LOD_TEXT:
+        draw_text_lines(painter, note.lines, qcolor(THEME.note_text))
+        if note.chips:
+            paint_tag_chips(painter, note)
+    if note.votes and 2 * note.dot_r * lod < min_dot_px:
         paint_vote_badge(painter, note, lod, min_dot_px)
+        return
+    if lod < LOD_TEXT:
         return
     if note.dots:
         painter.setPen(QPen(qcolor("#FFFFFF"), 0.8))
@@ -401,28 +401,39 @@ def paint_vote_badge(painter: QPainter, note: NoteBox, lod: float, min_dot_px: f
     in its bottom-right corner: the voter's colour when one person voted, else the
     theme's dark grey, so "how many" reads at any zoom."""
     r = note.rect
-    d = min(BADGE_SCALE * min_dot_px / max(lod, 1e-6), 0.7 * min(r.w, r.h))
-    colours = {dot.colour.upper() for dot in note.dots}
-    fill = qcolor(note.dots[0].colour) if len(colours) == 1 else qcolor(THEME.more_votes)
-    inset = min(2.0 / max(lod, 1e-6), (min(r.w, r.h) - d) / 2)
+    lod = max(lod, 1e-6)
+    d = min(BADGE_SCALE * min_dot_px / lod, 0.7 * min(r.w, r.h))
+    spec = note.voter or THEME.more_votes
+    inset = min(2.0 / lod, (min(r.w, r.h) - d) / 2)
     cx, cy = r.right - inset - d / 2, r.bottom - inset - d / 2
     painter.setPen(QPen(qcolor("#FFFFFF"), d * 0.08))
-    painter.setBrush(fill)
+    painter.setBrush(qcolor(spec))
     painter.drawEllipse(QPointF(cx, cy), d / 2, d / 2)
     painter.setBrush(Qt.BrushStyle.NoBrush)
+    # The count in device pixels, in half-pixel steps: a handful of cached text runs
+    # whatever the zoom, instead of new ones at every zoom step.
     label = str(note.votes)
-    size = max(0.5, round(d * (0.62 if len(label) == 1 else 0.5) * 2) / 2)  # half points
+    size = max(0.5, round(d * lod * (0.62 if len(label) == 1 else 0.5) * 2) / 2)
     w = jfonts.metrics("sans-bold").width(label, size)
-    ink = QColor("#FFFFFF") if fill.lightnessF() < 0.6 else qcolor(THEME.note_text)
-    draw_text_line(painter, TextLine(label, cx - w / 2, cy + size * 0.36, size, True, w), ink)
+    ink = qcolor("#{:02X}{:02X}{:02X}".format(*(round(c * 255) for c in text_on(rgb(spec)))))
+    painter.save()
+    painter.translate(cx, cy)
+    painter.scale(1 / lod, 1 / lod)
+    draw_text_line(painter, TextLine(label, -w / 2, size * 0.36, size, True, w), ink)
+    painter.restore()
+
+
+@cache
+def _chip_style(note_colour: str) -> tuple[QPen, QColor]:
+    fill = rgb(note_colour)
+    return QPen(QColor.fromRgbF(*chip_edge(fill)), 0.6), QColor.fromRgbF(*chip_fill(fill))
 
 
 def paint_tag_chips(painter: QPainter, note: NoteBox) -> None:
     """The note's "#tag" chips: rounded boxes a lighter tint of the note, labelled."""
-    fill = qcolor(note.colour)
-    rgb = (fill.redF(), fill.greenF(), fill.blueF())
-    painter.setPen(QPen(QColor.fromRgbF(*chip_edge(rgb)), 0.6))
-    painter.setBrush(QColor.fromRgbF(*chip_fill(rgb)))
+    pen, brush = _chip_style(note.colour)
+    painter.setPen(pen)
+    painter.setBrush(brush)
     for chip in note.chips:
         painter.drawRoundedRect(qrect(chip.rect), CHIP_RADIUS, CHIP_RADIUS)
     painter.setBrush(Qt.BrushStyle.NoBrush)

@@ -26,6 +26,7 @@ from journey.models import (
     Session,
     Stage,
 )
+from journey.palette import curve_colours
 from journey.queries import MapData, load_map, maps_of
 
 PRIORITY_ORDER = {"high": 0, "medium": 1, "low": 2, "": 3}
@@ -157,14 +158,15 @@ def _curve_summaries(reports: list[MapReport]) -> list[CurveSummary]:
     out = []
     for rep in reports:
         stages = {s.id: s.name for s in rep.data.stages}
-        for cd in rep.data.curves:
+        colours = curve_colours([cd.curve.colour for cd in rep.data.curves])
+        for cd, colour in zip(rep.data.curves, colours, strict=True):
             if not cd.points:
                 continue
-            moments = [Moment(cd.curve.name, cd.curve.colour, stages.get(p.stage_id, "?"),
+            moments = [Moment(cd.curve.name, colour, stages.get(p.stage_id, "?"),
                               p.score, p.label) for p in cd.points]
             lowest = min(moments, key=lambda m: m.score)
             highest = max(moments, key=lambda m: m.score)
-            out.append(CurveSummary(rep.name, cd.curve.name, cd.curve.colour, lowest, highest))
+            out.append(CurveSummary(rep.name, cd.curve.name, colour, lowest, highest))
     return out
 
 

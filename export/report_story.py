@@ -24,6 +24,7 @@ from reportlab.platypus import (
 
 from journey.layout import MapLayout
 from journey.models import LaneKind
+from journey.palette import curve_colours
 
 from .report_charts import (
     NAVY,
@@ -198,7 +199,8 @@ def personas(model: ReportModel, width: float) -> list[Flowable]:
 def _curve_series(rep: MapReport) -> list[Series]:
     index = {s.id: k for k, s in enumerate(rep.data.stages)}
     out = []
-    for cd in rep.data.curves:
+    colours = curve_colours([cd.curve.colour for cd in rep.data.curves])
+    for cd, colour in zip(rep.data.curves, colours, strict=True):
         per_stage: dict[str, int] = {}
         for p in cd.points:
             per_stage[p.stage_id] = per_stage.get(p.stage_id, 0) + 1
@@ -210,7 +212,7 @@ def _curve_series(rep: MapReport) -> list[Series]:
             pts.append((index[p.stage_id], (k + 1) / (per_stage[p.stage_id] + 1), p.score,
                         p.label))
         if pts:
-            out.append(Series(cd.curve.name, cd.curve.colour, pts))
+            out.append(Series(cd.curve.name, colour, pts))
     return out
 
 

@@ -14,7 +14,7 @@ from functools import lru_cache
 
 from .fonts import ASCENT, metrics
 from .models import LaneKind
-from .palette import free_curve_colour, note_fill
+from .palette import curve_colours, note_fill
 from .queries import MapData
 from .text import fit_text, line_height, wrap
 
@@ -97,7 +97,8 @@ class Style:
         """Same geometry with larger text (presentation mode, base text size)."""
         return replace(self, note_size=self.note_size * text_factor,
                        header_size=self.header_size * text_factor,
-                       lane_header_size=self.lane_header_size * text_factor)
+                       lane_header_size=self.lane_header_size * text_factor,
+                       tag_size=self.tag_size * text_factor)
 
 
 @dataclass(frozen=True)
@@ -133,6 +134,8 @@ class NoteBox:
     tags: str = ""
     author: str = ""
     chips: tuple[TagChip, ...] = ()
+    dot_r: float = 0.0  # the radius of a vote dot (0 without votes), drawn or not
+    voter: str = ""  # the one colour of all its votes ("" when several people voted)
 
 
 @dataclass(frozen=True)
@@ -354,12 +357,12 @@ def _cell_rows(notes: list, votes: dict[str, list[str]], cols: int, width: float
     return rows
 
 
-def _lane_height(data: MapData, lane, rows_by_stage: dict[str, list[float]],
-                 st: Style) -> float:
+def _lane_height(lane, cells_rows: list[list[float]], st: Style) -> float:
+    """A lane is as tall as its fullest cell (`cells_rows`: each cell's row heights)."""
     if lane.collapsed:
         return st.collapsed_lane_h
     tallest = max((sum(r) + max(0, len(r) - 1) * st.note_gap
-                   for r in rows_by_stage.values() if r), default=0.0)
+                   for r in cells_rows if r), default=0.0)
     notes_h = 2 * st.cell_pad + tallest if tallest else 0
     if lane.kind == LaneKind.EMOTION:
         return st.emotion_lane_h + (notes_h - st.cell_pad if tallest else 0)
@@ -416,9 +419,11 @@ def _note_box_cached(note_id: str, stage_id: str, lane_id: str, text: str, colou
             x = rect.x + pad + len(shown) * step
             more = TextLine(label, x, cy + st.vote_r, 2.6 * st.vote_r, True,
                             metrics("sans-bold").width(label, 2.6 * st.vote_r))
+    voters = {v.upper() for v in votes}
     return NoteBox(note_id, stage_id, lane_id, rect, colour, text, lines,
                    fitted.size, fitted.truncated, len(votes), tuple(dots), more, tags, author,
-                   tuple(chips))
+                   tuple(chips), st.vote_r if votes else 0.0,
+                   votes[0] if len(voters) == 1 else "")
 
 
 def _smooth(points: list[tuple[float, float]], top: float, bottom: float):
@@ -504,8 +509,7 @@ def layout_map(data: MapData, style: Style | None = None) -> MapLayout:
     lane_rects: dict[str, Rect] = {}
     y = y0
     for lane in data.lanes:
-        h = _lane_height(data, lane, {s.id: cell_rows.get((s.id, lane.id), [])
-                                      for s in data.stages}, st)
+        h = _lane_height(lane, [cell_rows.get((s.id, lane.id), []) for s in data.stages], st)
         rect = Rect(st.margin, y, st.lane_header_w, h)
         lane_rects[lane.id] = rect
         kind_label = LaneKind(lane.kind).label if lane.kind in LaneKind._value2member_map_ else ""
@@ -568,12 +572,8 @@ def layout_map(data: MapData, style: Style | None = None) -> MapLayout:
     if emotion:
         area = scales[0].area
         placed: list[Rect] = []  # labels already set, so curves' labels don't collide
-        drawn: list[str] = []  # colours of the curves before: two curves never share one
-        for cd in data.curves:
-            colour = cd.curve.colour
-            if colour.upper() in {c.upper() for c in drawn}:  # older maps, or chosen so
-                colour = free_curve_colour(drawn)
-            drawn.append(colour)
+        colours = curve_colours([cd.curve.colour for cd in data.curves])
+        for cd, colour in zip(data.curves, colours, strict=True):
             per_stage: dict[str, list] = {}
             for p in cd.points:
                 per_stage.setdefault(p.stage_id, []).append(p)

@@ -24,14 +24,13 @@ PALETTE: list[tuple[str, str, str]] = [
     ("Rose", "#E5B4C6", "#CC79A7"),
 ]
 
-#: The fills of the first palette (Sky and Blue were ΔE00 5.9 apart), as stored in
-#: older sessions, files and templates -> the fill of the same name now.
-LEGACY_NOTE_COLOURS: dict[str, str] = {
-    "#F9E79F": "#FCEA7D", "#F8C471": "#E8A152", "#AED6F1": "#ABE7FE",
-    "#A3E4C9": "#82C595", "#A9C6E8": "#9BA2E9", "#F1B9C8": "#E5B4C6",
-}
-
 NOTE_COLOURS: list[str] = [fill for _, fill, _ in PALETTE]
+
+#: The fills of the first palette (Sky and Blue were ΔE00 5.9 apart), in the same
+#: order, as stored in older sessions, files and templates -> the fill of that name now.
+LEGACY_NOTE_COLOURS: dict[str, str] = dict(zip(
+    ("#F9E79F", "#F8C471", "#AED6F1", "#A3E4C9", "#A9C6E8", "#F1B9C8"), NOTE_COLOURS,
+    strict=True))
 
 #: Curve / participant colours: the strong Okabe–Ito hues.
 STRONG_COLOURS: list[str] = ["#D55E00", "#0072B2", "#009E73", "#CC79A7", "#E69F00", "#56B4E9"]
@@ -72,6 +71,16 @@ def colour_name(hex_colour: str) -> str:
         if spec in (fill, strong):
             return name
     return spec
+
+
+def curve_colours(stored: list[str]) -> list[str]:
+    """The colours a map's curves are drawn with, in order: each its stored colour,
+    unless an earlier curve has it (older maps, or chosen so), then a free one. The
+    layout and the report both use it, so a curve looks the same everywhere."""
+    drawn: list[str] = []
+    for colour in stored:
+        drawn.append(free_curve_colour(drawn, colour))
+    return drawn
 
 
 def free_curve_colour(taken: list[str], wanted: str | None = None) -> str:

@@ -311,3 +311,37 @@ def test_a_note_no_longer_selected_shows_no_outline(demo, qtbot) -> None:
 def _near(c: QColor, d: QColor, tol: int) -> bool:
     return (abs(c.red() - d.red()) + abs(c.green() - d.green()) + abs(c.blue() - d.blue())
             <= tol)
+
+
+def test_the_badge_counts_every_vote_even_those_no_dot_shows(demo) -> None:
+    """A narrow note shows few dots (or none, then "+N"): its badge still knows the
+    vote count and whether one person cast them all, from all the votes."""
+    library, _ = demo
+    data, _layout = _map(library)
+    cell = next(c for c, notes in data.notes.items() if notes)
+    one, two = data.notes[cell][0].id, data.notes[cell][-1].id
+    data.votes[one] = ["#0072B2"] * 30  # far more than a row of dots
+    if two != one:
+        data.votes[two] = ["#0072B2"] * 29 + ["#D55E00"]  # the odd one is not drawn
+    boxes = {b.id: b for b in layout_map(data).notes}
+    assert boxes[one].votes == 30 and len(boxes[one].dots) < 30
+    assert boxes[one].voter == "#0072B2" and boxes[one].dot_r > 0
+    if two != one:
+        assert boxes[two].voter == ""
+
+
+def test_the_report_colours_curves_as_the_map_does(demo) -> None:
+    """Two curves stored with one colour: the report's summaries use the colours the
+    layout draws, so the overview map and the emotion chart agree."""
+    from export.report_model import build_report_model
+
+    library, session = demo
+    data, _ = _map(library)
+    first = data.curves[0].curve
+    team = library.run(ops.add_curve, data.map.id, None, "Team", colour=first.colour)
+    library.run(ops.add_curve_point, team.id, data.stages[0].id, 1.0)
+    _, layout = _map(library)
+    report = library.read(build_report_model, session.id)
+    by_name = {c.curve: c.colour.upper() for c in report.curves if c.map == data.map.name}
+    drawn = {c.name: c.colour.upper() for c in layout.curves}
+    assert by_name["Team"] == drawn["Team"] != first.colour.upper()

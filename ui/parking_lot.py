@@ -39,6 +39,7 @@ from canvas.drop_indicator import DropIndicator
 from canvas.note_drag import bar_rect, cell_at, slot_index
 from canvas.note_item import NoteItem
 from journey.models import ParkedNote
+from journey.palette import note_fill
 
 from . import commands as cmd
 
@@ -178,7 +179,7 @@ class ParkingLot(QObject):
             for p in rows:
                 item = QListWidgetItem(p.text or "(empty)")
                 item.setData(Qt.ItemDataRole.UserRole, p.id)
-                item.setBackground(QColor(p.colour))
+                item.setBackground(QColor(note_fill(p.colour)))  # as the map draws it
                 item.setFlags(item.flags() | Qt.ItemFlag.ItemIsEditable
                               | Qt.ItemFlag.ItemIsDragEnabled)
                 item.setToolTip(f"by {p.author}" if p.author else "Drag onto a cell of the map")

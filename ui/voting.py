@@ -60,21 +60,23 @@ VOTING_DOT_R = 5.5  # points: dots readable on a projector while a round is on
 # -- reads ---------------------------------------------------------------------------
 
 
-def read_round(db: Db, round_id: str) -> RoundState:
+def read_round(db: Db, round_id: str, places: bool = False) -> RoundState:
+    """A round as the bar shows it; with `places`, each ranked note's stage · lane too
+    (only the results panel shows them)."""
     res = ops.round_results(db, round_id)
     rnd: VoteRound = res["round"]
     people = sorted(db.exec(select(Participant).where(
         Participant.session_id == _session_of(db, rnd.map_id))), key=lambda p: p.position)
     used = {pid: rnd.votes_per_participant - left for pid, left in res["remaining"].items()}
-    places = note_places(db, [nid for nid, _text, _n in res["ranked"]])
+    where = note_places(db, [nid for nid, _text, _n in res["ranked"]]) if places else {}
     return RoundState(rnd, people, used, res["ranked"], [x for x in rnd.lane_ids.split(",") if x],
-                      places)
+                      where)
 
 
 def latest_round(db: Db, map_id: str) -> str | None:
     """The map's last round (the one a results panel shows when nothing was picked)."""
-    rounds = rounds_of(db, map_id)
-    return rounds[-1][0].id if rounds else None
+    return db.exec(select(VoteRound.id).where(VoteRound.map_id == map_id).order_by(
+        col(VoteRound.position).desc(), col(VoteRound.created_at).desc()).limit(1)).first()
 
 
 def _session_of(db: Db, map_id: str) -> str:
@@ -356,20 +358,19 @@ class Voting(QObject):
         and an import that gave every row a new id."""
         if not isValid(self.dock) or not isValid(self.results):
             return
-        if not self.dock.isVisible() and self.results_round is None:
-            return  # read when the panel shows (a restored window state included)
+        if not self.dock.isVisible():
+            return  # read when the panel shows (visibilityChanged; a restored state too)
         map_id = self.window.map_id
         shown: RoundState | None = None
         if self.results_round is not None:
             try:
-                shown = self.state if self.results_round == self.round_id else \
-                    self.library.read(read_round, self.results_round)
+                shown = self.library.read(read_round, self.results_round, places=True)
             except NotFound:
                 shown = None
         if (shown is None or shown.round.map_id != map_id) and map_id is not None:
             try:
                 latest = self.library.read(latest_round, map_id)
-                shown = self.library.read(read_round, latest) if latest else None
+                shown = self.library.read(read_round, latest, places=True) if latest else None
             except NotFound:
                 shown = None
         self.results_round = shown.round.id if shown is not None else None
