@@ -11,19 +11,11 @@ from __future__ import annotations
 from sqlmodel import Session as Db
 
 from journey.models import Session, now_iso
-from journey.ops._common import MAX_NAME, clean_name, get
+from journey.ops._common import clean_name, get
 
 from .interchange import export_session, import_session, marked_title
 
-COPY_WORD = " (copy)"
-
-
-def copy_title(title: str, db: Db | None = None) -> str:
-    """"Workshop" -> "Workshop (copy)", kept within the title length limit; with `db`,
-    "Workshop (copy 2)" when the library already has a "Workshop (copy)"."""
-    if db is not None:
-        return marked_title(db, title, COPY_WORD)
-    return title[: MAX_NAME - len(COPY_WORD)].rstrip() + COPY_WORD
+COPY_WORD = "copy"  # "Workshop (copy)", then "Workshop (copy 2)"
 
 
 def duplicate_session(db: Db, session_id: str, title: str | None = None) -> Session:
@@ -32,7 +24,7 @@ def duplicate_session(db: Db, session_id: str, title: str | None = None) -> Sess
     The copy is new: its created and updated times are now, and it is never in
     the trash even when the original is."""
     source = get(db, Session, session_id)
-    title = clean_name(title, "session") if title is not None else copy_title(source.title, db)
+    title = clean_name(title, "session") if title is not None else marked_title(db, source.title, COPY_WORD)
     copy = import_session(db, export_session(db, session_id), as_copy=True, title=title)
     copy.created_at = copy.updated_at = now_iso()
     db.add(copy)

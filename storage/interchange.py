@@ -82,7 +82,8 @@ __all__ = [
 ]
 
 MAX_FILE_BYTES = 200 * 1024 * 1024
-COPY_SUFFIX = " (imported copy)"
+COPY_WORD = "imported copy"
+COPY_SUFFIX = f" ({COPY_WORD})"
 SCHEMA_PATH = Path(__file__).resolve().parent.parent / "docs" / "waymark-session.schema.json"
 
 
@@ -367,15 +368,14 @@ def _positions(keys: Iterable[Any]) -> list[int]:
     return out
 
 
-def marked_title(db: Db, title: str, suffix: str) -> str:
-    """`title` + `suffix` (" (copy)"), numbered (" (copy 2)") until no session of the
-    library has it, so an original and each of its copies can be told apart."""
-    marker = suffix.strip()
-    inner = marker[1:-1] if marker.startswith("(") and marker.endswith(")") else marker
+def marked_title(db: Db, title: str, word: str) -> str:
+    """`title` with `word` in brackets ("Workshop (copy)"), numbered ("Workshop (copy
+    2)") until no session of the library has it, so an original and each of its
+    copies can be told apart; kept within the title length limit."""
     taken = {t.casefold() for t in db.exec(select(Session.title))}
     n = 1
     while True:
-        tail = f" ({inner})" if n == 1 else f" ({inner} {n})"
+        tail = f" ({word})" if n == 1 else f" ({word} {n})"
         candidate = title[: MAX_NAME - len(tail)].rstrip() + tail
         if candidate.casefold() not in taken:
             return candidate
@@ -411,7 +411,7 @@ def import_session(db: Db, doc: dict[str, Any] | ValidatedDoc, *, as_copy: bool 
         if not title or len(title) > MAX_NAME:
             raise WaymarkError(f"a session title must be 1 to {MAX_NAME} characters")
     elif copy:
-        title = marked_title(db, s.title, COPY_SUFFIX)
+        title = marked_title(db, s.title, COPY_WORD)
     else:
         title = s.title
     session_id = rid(s.id)

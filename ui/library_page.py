@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QDate, QEvent, QObject, QSettings, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QSettings, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QColor,
     QKeyEvent,
@@ -27,8 +27,6 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QDialogButtonBox,
-    QFormLayout,
     QHBoxLayout,
     QInputDialog,
     QLabel,
@@ -50,8 +48,9 @@ from journey.queries import list_sessions
 from journey.templates import TemplateSpec
 from storage import Library
 
-from .fields import FieldDateEdit
+from .fields import keep_typing_keys
 from .messages import show_one_line
+from .new_session_dialog import NewSessionDialog
 from .preferences import BLANK, Preferences
 from .session_cards import (
     ID,
@@ -69,76 +68,6 @@ from .session_cards import (
 
 FAILED = object()  # what `_run` returns when the operation was refused
 SORTS = [("date", "Newest first"), ("date_asc", "Oldest first"), ("title", "Title A–Z")]
-
-class TypingKeys(QObject):
-    """Keeps plain keys (Return, Delete, letters …) inside a dialog.
-
-    The window's map shortcuts (Return adds a note, Delete deletes one) must not
-    fire while the facilitator types in one of our dialogs: a ShortcutOverride
-    accepted here turns the key back into an ordinary key press for the field."""
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent):
-            mods = event.modifiers() & ~(Qt.KeyboardModifier.ShiftModifier
-                                         | Qt.KeyboardModifier.KeypadModifier)
-            if not mods and event.key() not in (Qt.Key.Key_F1, Qt.Key.Key_F11):
-                event.accept()
-                return True
-        return False
-
-
-def keep_typing_keys(dialog: QWidget) -> QWidget:
-    """Install `TypingKeys` on a dialog (kept alive as its child); returns the dialog."""
-    dialog.installEventFilter(TypingKeys(dialog))
-    return dialog
-
-
-class NewSessionDialog(QDialog):
-    """Title, template, date and facilitator of a new session."""
-
-    def __init__(self, templates: list[TemplateSpec], template: str, facilitator: str = "",
-                 parent: Any = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle("New session")
-        self.title_edit = QLineEdit(self)
-        self.title_edit.setPlaceholderText("e.g. Onboarding journey workshop")
-        self.template_box = QComboBox(self)
-        for spec in templates:
-            self.template_box.addItem(spec.name, spec.name)
-        self.template_box.addItem("Blank map", BLANK)
-        self.template_box.setCurrentIndex(max(0, self.template_box.findData(template)))
-        self.date_edit = FieldDateEdit(QDate.currentDate(), self)
-        self.date_edit.setCalendarPopup(True)
-        self.date_edit.setDisplayFormat("yyyy-MM-dd")
-        self.facilitator_edit = QLineEdit(facilitator, self)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                        | QDialogButtonBox.StandardButton.Cancel, self)
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Create")
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
-        self.title_edit.textChanged.connect(self._update)
-        form = QFormLayout()
-        form.addRow("&Title:", self.title_edit)
-        form.addRow("Tem&plate:", self.template_box)
-        form.addRow("&Date:", self.date_edit)
-        form.addRow("&Facilitator:", self.facilitator_edit)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.buttons)
-        self.setMinimumWidth(420)
-        keep_typing_keys(self)
-        self._update()
-
-    def _update(self) -> None:
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(
-            bool(self.title_edit.text().strip()))
-
-    def values(self) -> dict[str, Any]:
-        return {"title": self.title_edit.text().strip(),
-                "template": self.template_box.currentData() or None,
-                "date": self.date_edit.date().toString("yyyy-MM-dd"),
-                "facilitator": self.facilitator_edit.text().strip()}
-
 
 class LibraryPage(QWidget):
     """The library as a page of the main window. It runs library operations itself

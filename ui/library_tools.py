@@ -36,7 +36,8 @@ from journey import ops
 from journey.errors import WaymarkError
 from journey.queries import list_sessions
 
-from .library_page import LibraryPage, keep_typing_keys
+from .fields import keep_typing_keys
+from .library_page import LibraryPage
 from .preferences import Preferences, PreferencesDialog
 from .session_details import SessionDetailsDialog
 

@@ -40,7 +40,6 @@ from canvas.stage_spotlight import StageSpotlight, stage_column
 from export.qt_paint import PROJECTOR_THEME
 
 PAD = 18.0  # points around the framed stage
-GAP = 0.0  # points between the sticky lane headers and the lit stage
 MAX_ZOOM = 3.0
 SCREEN_LINES = 90  # note text at least 1/90 of the screen's height …
 MIN_ZOOM_FLOOR = 0.5  # … but never a zoom below this
@@ -119,7 +118,7 @@ class Presentation(QObject):
             "scrollbars": (view.horizontalScrollBarPolicy(), view.verticalScrollBarPolicy()),
             "transform": view.transform(),
             "scroll": (view.horizontalScrollBar().value(), view.verticalScrollBar().value()),
-            "auto_fit": getattr(view, "auto_fit", None),
+            "auto_fit": view.auto_fit,
             "alignment": view.alignment(),
             "sticky": view.sticky_headers.enabled,
             "timer_corner": self._timer().corner if self._timer() is not None else None,
@@ -267,15 +266,20 @@ class Presentation(QObject):
             out.append(cap.geometry())
         return out
 
+    @staticmethod
+    def _lane_span(layout: Any, default: float) -> tuple[float, float]:
+        """The lane headers' left edge and width (scene points)."""
+        lanes = layout.lanes
+        left = min((h.rect.x for h in lanes), default=default)
+        return left, max((h.rect.right for h in lanes), default=left) - left
+
     def _frame_target(self, layout: Any, column: QRectF) -> QRectF:
         """What must show: the lane headers' room, the lit column, the title's rows."""
-        lanes = layout.lanes
-        lane_left = min((h.rect.x for h in lanes), default=column.left())
-        lane_w = max((h.rect.right for h in lanes), default=lane_left) - lane_left
+        lane_left, lane_w = self._lane_span(layout, column.left())
         if column.left() <= lane_left + lane_w + 1:  # the first stage: the real headers
             left = lane_left - PAD
         else:  # the sticky band is painted at the view's left edge
-            left = column.left() - lane_w - GAP
+            left = column.left() - lane_w
         top = min(layout.title.rect.y, column.top()) - PAD
         return QRectF(left, top, column.right() + PAD - left, column.bottom() + PAD - top)
 
@@ -335,10 +339,9 @@ class Presentation(QObject):
         if bands is not None and not bands.lane_band.isEmpty():
             heads = view.mapFromScene(bands.lane_band).boundingRect()
         elif lanes:
-            heads = view.mapFromScene(QRectF(
-                min(h.rect.x for h in lanes), column.top(),
-                max(h.rect.right for h in lanes) - min(h.rect.x for h in lanes),
-                column.height())).boundingRect()
+            lane_left, lane_w = self._lane_span(layout, column.left())
+            heads = view.mapFromScene(QRectF(lane_left, column.top(), lane_w,
+                                             column.height())).boundingRect()
         else:
             heads = QRect()
         taken = [col, heads.adjusted(0, -vp.height(), m, vp.height())]
@@ -396,12 +399,10 @@ class Presentation(QObject):
         timer = self._timer()
         if timer is not None:
             timer.pinned = None
-        low = self.min_zoom()
         best: tuple[float, QRectF] | None = None
         for region, open_below in self._regions(vp, self._place_overlays()):
-            zh = region.height() / target.height()
-            zoom = min(region.width() / target.width(), MAX_ZOOM, max(zh, low))
-            if zoom > zh + 1e-9 and not open_below:
+            zoom = self._zoom_for(target, region)
+            if zoom > region.height() / target.height() + 1e-9 and not open_below:
                 continue  # it would run on under the caption or the timer
             if best is None or zoom > best[0] + 1e-9:
                 best = (zoom, region)
@@ -414,10 +415,7 @@ class Presentation(QObject):
     def _layout_applied(self) -> None:
         if self.active:
             self._light()
-            self.fit()
-            cursor = self._cell_cursor()
-            if cursor is not None:
-                cursor.set_suppressed(True)
+            self.fit()  # (the cell cursor stays suppressed through relayouts)
 
     # -- keys while presenting; the view's and the timer's resizes -------------------------
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:
@@ -427,8 +425,8 @@ class Presentation(QObject):
         if kind == QEvent.Type.Resize and obj is self.window.view.viewport():
             self.fit()
             return False
-        if obj is self._timer() and kind in (QEvent.Type.Show, QEvent.Type.Hide,
-                                             QEvent.Type.Resize):
+        if kind in (QEvent.Type.Show, QEvent.Type.Hide,
+                    QEvent.Type.Resize) and obj is self._timer():
             self.fit()  # the timer came, went or changed size: keep clear of it
             return False
         if kind not in (QEvent.Type.ShortcutOverride, QEvent.Type.KeyPress):

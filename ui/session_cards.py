@@ -93,7 +93,7 @@ class CardDelegate(QStyledItemDelegate):
         fm = QFontMetrics(title_font)
         painter.setFont(title_font)
         painter.setPen(QColor(INK))
-        title = elide_title(fm, index.data(Qt.ItemDataRole.DisplayRole) or "", int(w))
+        title = self.title_text(option, index)
         painter.drawText(QRectF(x, y, w, fm.height()), Qt.AlignmentFlag.AlignLeft, title)
         y += fm.height() + 2
         small = QFont(option.font)

@@ -40,24 +40,32 @@ class LibraryCommand(Command):
 
 class CreateCommand(Command):
     """Create rows with `create` (returns the new row); undo deletes it with `remove`
-    (which returns a snapshot), redo restores that snapshot."""
+    (which returns a snapshot, or (snapshot, …) like DeleteCommand's op), redo
+    restores that snapshot, plus the `after(removed)` calls."""
 
     def __init__(self, library: Library, text: str, create: Call,
-                 remove: Callable[[Any, str], Snapshot]) -> None:
+                 remove: Callable[[Any, str], Any],
+                 after: Callable[[Any], list[Call]] | None = None) -> None:
         super().__init__(text)
-        self.library, self.create, self.remove = library, create, remove
+        self.library, self.create, self.remove, self.after = library, create, remove, after
         self.row_id: str | None = None
-        self.snapshot: Snapshot = []
+        self.removed: Any = None
+
+    @property
+    def snapshot(self) -> Snapshot:
+        r = self.removed
+        return (r[0] if isinstance(r, tuple) else r) or []
 
     def do(self) -> None:
-        if self.snapshot:
-            self.library.run(ops.restore, self.snapshot)
+        if self.removed is not None:
+            extra = self.after(self.removed) if self.after else []
+            self.library.run(ops.batch, [call(ops.restore, self.snapshot), *extra])
             return
         op, args, kwargs = self.create
         self.row_id = self.library.run(op, *args, **kwargs).id
 
     def undo_it(self) -> None:
-        self.snapshot = self.library.run(self.remove, self.row_id)
+        self.removed = self.library.run(self.remove, self.row_id)
 
 
 class DeleteCommand(Command):
@@ -151,30 +159,15 @@ def delete_participant(library: Library, participant_id: str) -> DeleteCommand:
 
 # -- personas ---------------------------------------------------------------------------
 
-class AddPersona(CreateCommand):
+def add_persona(library: Library, session_id: str, name: str, **fields: Any) -> CreateCommand:
     """Add a persona; undo also hands back to nobody the maps that became theirs
     (`link_maps`: the session's first persona), redo makes them theirs again."""
-
-    def __init__(self, library: Library, session_id: str, name: str, **fields: Any) -> None:
-        super().__init__(library, f"Add persona {name.strip()}",
-                         call(ops.add_persona, session_id, name, **fields), self._remove)
-        self.maps: list[str] = []
-
-    def _remove(self, db: Any, persona_id: str) -> Snapshot:
-        snap, self.maps = ops.delete_persona(db, persona_id)
-        return snap
-
-    def do(self) -> None:
-        if not self.snapshot:
-            super().do()
-            return
-        self.library.run(ops.batch, [call(ops.restore, self.snapshot),
-                                     *[call(ops.set_map_persona, m, self.row_id)
-                                       for m in self.maps]])
-
-
-def add_persona(library: Library, session_id: str, name: str, **fields: Any) -> AddPersona:
-    return AddPersona(library, session_id, name, **fields)
+    command = CreateCommand(library, f"Add persona {name.strip()}",
+                            call(ops.add_persona, session_id, name, **fields),
+                            ops.delete_persona)
+    command.after = lambda removed: [call(ops.set_map_persona, m, command.row_id)
+                                     for m in removed[1]]
+    return command
 
 
 def edit_persona(library: Library, persona_id: str, **fields: Any) -> LibraryCommand | None:

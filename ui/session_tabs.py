@@ -12,7 +12,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QEvent, QObject, QSize, Qt
+from PySide6.QtCore import QByteArray, QEvent, QObject, QSignalBlocker, QSize, Qt
 from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -462,7 +462,6 @@ class MapsTab(_Tab):
         # Any change the combo shows is stored at once — by mouse, keys, wheel or a
         # screen reader — not only a popup's `activated`: what the dialog shows when
         # it closes is what the map is for.
-        self._filling = False
         self.persona_box.currentIndexChanged.connect(self._persona_chosen)
         self.buttons: dict[str, QPushButton] = {}
         for key, text, slot in (
@@ -539,8 +538,7 @@ class MapsTab(_Tab):
             enabled = row is not None and not (key == "up" and index == 0) and not (
                 key == "down" and index == len(self.rows) - 1)
             button.setEnabled(enabled)
-        self._filling = True
-        try:
+        with QSignalBlocker(self.persona_box):  # filling is no choice
             self.persona_box.clear()
             self.persona_box.addItem("Nobody in particular", None)
             for p in self.personas:
@@ -549,8 +547,6 @@ class MapsTab(_Tab):
             if row is not None:
                 self.persona_box.setCurrentIndex(
                     max(0, self.persona_box.findData(row.persona_id)))
-        finally:
-            self._filling = False
 
     def _unique(self, base: str) -> str:
         names = {r.name.casefold() for r in self.rows}
@@ -601,14 +597,13 @@ class MapsTab(_Tab):
             self.dialog.push(sc.delete_map(self.library, self.current_id()))
 
     def _persona_chosen(self, _index: int = -1) -> None:
-        if self._filling or self.dialog._refreshing:
-            return
-        self.commit()
+        if not self.dialog._refreshing:
+            self.commit()
 
     def commit(self) -> None:
         """Store the persona the combo shows for the map the form shows."""
         row = next((r for r in self.rows if r.id == self.form_id), None)
-        if row is None or self._filling or self.dialog._refreshing or \
+        if row is None or self.dialog._refreshing or \
                 not self.persona_box.isEnabled():
             return
         if self.persona_box.currentData() != row.persona_id:

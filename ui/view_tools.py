@@ -29,6 +29,7 @@ from canvas.header_items import StageHeaderItem
 from canvas.highlight import highlighter
 from canvas.minimap import Minimap
 from canvas.note_item import NoteItem
+from canvas.stage_spotlight import stage_column
 
 from .filter_bar import FilterBar
 from .find_bar import FindBar
@@ -119,7 +120,7 @@ class ViewTools(QObject):
     def _make_menu(self) -> None:
         menu = self.window.view_menu
         actions = menu.actions()
-        fit = getattr(self.view, "fit_width_action", self.view.fit_action)
+        fit = self.view.fit_width_action
         after_fit = next((actions[i + 1] for i, a in enumerate(actions[:-1]) if a is fit), None)
         if after_fit is not None:
             menu.insertAction(after_fit, self.zoom_stage_action)
@@ -165,12 +166,7 @@ class ViewTools(QObject):
     def stage_column(self, stage_id: str) -> QRectF | None:
         """The stage's column: its header down to the bottom of the last lane."""
         layout = self.window.layout
-        header = next((h for h in layout.stages if h.id == stage_id), None) if layout else None
-        if header is None:
-            return None
-        bottom = max((c.rect.bottom for c in layout.cells if c.stage_id == stage_id),
-                     default=header.rect.bottom)
-        return QRectF(header.rect.x, header.rect.y, header.rect.w, bottom - header.rect.y)
+        return stage_column(layout, stage_id) if layout is not None else None
 
     def zoom_to_stage(self, stage_id: str | None = None) -> bool:
         """Fill the viewport's width with a stage column, its header at the top."""
