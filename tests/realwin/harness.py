@@ -129,6 +129,18 @@ class App:
         self._pid_args = [] if wrap else ["--pid", str(self.proc.pid)]
         self.window = self.wait_window("Waymark", timeout=60)
 
+    def ready(self, maximize: bool = True) -> App:
+        """Wait until the app answers with its window showing a session (or the
+        library), active; maximized through the window manager unless told not to."""
+        self.until(lambda: any(w["active"] and w["class"] == "MainWindow"
+                               for w in self.state()["windows"]),
+                   "the main window never became active", timeout=30)
+        if maximize:
+            self.maximize()
+        self.until(lambda: self.state()["viewport"][2] > 0, "the map view never showed")
+        self.settle(0.3)  # the first layout's fit and paint
+        return self
+
     # -- state -----------------------------------------------------------------
     def state(self, timeout: float = 10) -> dict:
         """What the window shows now (ui/probe.py answers over a local socket)."""

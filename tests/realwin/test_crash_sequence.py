@@ -25,8 +25,7 @@ def test_the_set_up_sequence_does_not_crash(tmp_path, run, monkeypatch):
     with display() as disp:
         app = App(disp, db, tmp_path)
         try:
-            app.settle(1.0)
-            app.maximize()
+            app.ready()
             set_up(app, "Onboarding workshop", "Onboard new customers", "Amira, Ben, Chloe",
                    ["Maya", "Commuter, 34", "Keep it simple", "Start fast", "Too many steps"])
             typed = notes_by_keyboard(app, [("", 1), ("Down", 1), ("Right", 2), ("Right", 2),

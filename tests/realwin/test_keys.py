@@ -10,8 +10,7 @@ def test_tab_and_shift_tab_step_through_the_cells(tmp_path):
     with display() as disp:
         app = App(disp, tmp_path / "lib.sqlite", tmp_path)
         try:
-            app.settle(1.0)
-            app.maximize()
+            app.ready()
             st = app.state()
             order = [(c["stage_id"], c["lane_id"]) for c in st["cells"]]
             app.key("Tab")

@@ -139,8 +139,7 @@ def test_monkey(tmp_path, seed):
     with display() as disp:
         app = App(disp, db, tmp_path)
         try:
-            app.settle(1.0)
-            app.maximize()
+            app.ready()
             main = list(app.geometry())
             keys = _shortcuts(app.state())
             for i in range(ACTIONS):

@@ -26,16 +26,7 @@ def _ambiguous(app: App) -> list[str]:
 
 
 def _start(d, tmp_path: Path) -> App:
-    app = App(d, tmp_path / "library.sqlite", tmp_path)
-    app.maximize()
-    app.wait_active("Waymark")
-    deadline = time.monotonic() + 20
-    while "notes" not in app.active_title() and time.monotonic() < deadline:
-        app.settle(0.2)
-        if "Current state" in app.active_title():
-            break
-    app.settle(0.8)  # the first layout and fit
-    return app
+    return App(d, tmp_path / "library.sqlite", tmp_path).ready()
 
 
 def test_the_walk_on_xcb_finds_no_clash():

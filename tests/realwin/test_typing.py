@@ -25,7 +25,7 @@ def test_killed_while_typing_keeps_what_was_typed(tmp_path):
     with display() as disp:
         app = App(disp, db, tmp_path)
         try:
-            app.settle(1.0)
+            app.ready(maximize=False)
             new_session(app, "Kill test")
             app.key("Return")  # a new note in the first cell
             text = "Customers cannot find the price"

@@ -22,8 +22,7 @@ def test_a_workshop_in_the_real_window(tmp_path):
     with display() as disp:
         app = App(disp, db, tmp_path)
         try:
-            app.settle(1.0)
-            app.maximize()
+            app.ready()
             # 1. Set-up: session, details, persona (the sequence that crashed).
             set_up(app, "Workshop run", "Find the drop-offs", "Amira, Ben, Chloe",
                    ["Maya", "Commuter", "Simple please", "Start fast", "Steps"])
@@ -114,7 +113,7 @@ def test_a_workshop_in_the_real_window(tmp_path):
             raise
         app = App(disp, db, tmp_path)
         try:
-            app.settle(1.0)
+            app.ready(maximize=False)
             st = app.state()
             assert st["map_id"] == map_id
             shown = {n["id"]: (n["text"], n["stage_id"], n["lane_id"]) for n in st["notes"]}
