@@ -105,7 +105,7 @@ class StructureMenus:
                 keys: str | list[str] | None = None, local: bool = False) -> QAction:
         """An action; window-wide shortcut, or shown only (`local`) for shared keys."""
         a = QAction(text, menu or self.window)
-        a.triggered.connect(lambda _=False: slot())
+        a.triggered.connect(lambda _=False: self._on_map(slot))
         if keys and local:
             show_keys(a, [keys] if isinstance(keys, str) else keys)
         elif keys:
@@ -114,6 +114,14 @@ class StructureMenus:
         if menu is not None:
             menu.addAction(a)
         return a
+
+    def _on_map(self, slot: Callable[[], Any]) -> None:
+        """Every stage, lane and curve action works on the map shown; with none (a
+        session without maps, the open session just trashed) it says so instead."""
+        if self.window.doc is None:
+            self.window.statusBar().showMessage("Open a map first", 4000)
+            return
+        slot()
 
     def _kind_menu(self, parent: QMenu, title: str, slot: Callable[[str], Any],
                    checked: str | None = None) -> QMenu:
