@@ -100,7 +100,11 @@ def display(width: int = 1920, height: int = 1080) -> Iterator[Display]:
 
 
 class AppCrashed(AssertionError):
-    pass
+    """The app's process ended; `code` is its exit status (0: it quit cleanly)."""
+
+    def __init__(self, message: str, code: int) -> None:
+        super().__init__(message)
+        self.code = code
 
 
 class App:
@@ -176,7 +180,7 @@ class App:
     def check_alive(self) -> None:
         code = self.proc.poll()
         if code is not None:
-            raise AppCrashed(f"Waymark exited with {code}:\n{self.stderr[-6000:]}")
+            raise AppCrashed(f"Waymark exited with {code}:\n{self.stderr[-6000:]}", code)
 
     def windows_named(self, name: str) -> list[str]:
         """Ids of this app's visible windows whose title contains `name`."""
