@@ -11,7 +11,7 @@ from .curves import (
     set_map_scale,
     set_stage_score,
 )
-from .notes import add_note, delete_note, edit_note, move_note, normalise_tags
+from .notes import NewNote, add_note, add_notes, delete_note, edit_note, move_note, normalise_tags
 from .parking import (
     delete_parked_note,
     edit_parked_note,
@@ -96,6 +96,7 @@ __all__ = [
     "delete_persona", "map_snapshot", "move_map", "set_map_persona",
     "delete_template", "list_templates", "save_map_as_template", "start_session",
     "add_map_from_template", "participant_votes", "reassign_votes",
+    "NewNote", "add_notes",
 ]
 
 
