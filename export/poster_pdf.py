@@ -14,16 +14,14 @@ thread write PDFs without a Qt application.
 from __future__ import annotations
 
 import io
-import os
-import uuid
 from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO
 
-from journey.errors import WaymarkError
 from journey.fonts import metrics
 from journey.layout import MapLayout, Rect, TextLine
 from journey.queries import MapData
+from storage.atomic import atomic_file
 
 from .font_fallback import SUBSTITUTE, SystemFace, is_invisible, split_runs
 from .pdf_fonts import new_canvas, register_fonts
@@ -493,14 +491,6 @@ def write_poster_pdf(target: BinaryIO, layout: MapLayout, data: MapData, plan: P
     return painter
 
 
-def checked_target(path) -> tuple[Path, Path]:
-    """The target path and a fresh temporary beside it; one-line errors."""
-    path = Path(path).expanduser()
-    if path.is_dir():
-        raise WaymarkError(f"cannot write {path}: it is a folder")
-    return path, path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.part")
-
-
 def reporter(progress: Progress | None) -> Callable[[float], None]:
     def report(fraction: float) -> None:
         if progress is not None and progress(min(1.0, max(0.0, fraction))) is False:
@@ -509,23 +499,12 @@ def reporter(progress: Progress | None) -> Callable[[float], None]:
 
 
 def write_atomically(path, write: Callable[[BinaryIO], None]) -> Path:
-    """Call `write(fh)` on a temporary file, then move it onto `path`."""
-    path, tmp = checked_target(path)
-    try:
-        fh = open(tmp, "xb")
-    except OSError as exc:
-        raise WaymarkError(f"cannot write {path}: {exc.strerror or exc}") from None
-    try:
-        with fh:
-            write(fh)
-        os.replace(tmp, path)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise WaymarkError(f"cannot write {path}: {exc.strerror or exc}") from None
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    return path
+    """Call `write(fh)` on a temporary file beside `path`, then fsync it, move it
+    onto `path` and fsync the folder (storage.atomic); a failure leaves `path` as it was."""
+    target = Path(path).expanduser()
+    with atomic_file(target) as fh:
+        write(fh)
+    return target
 
 
 def result_of(path: Path, layout: MapLayout, plan: PosterPlan, missing: set[str],

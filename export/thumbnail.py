@@ -23,6 +23,7 @@ from platformdirs import user_cache_path
 from sqlmodel import Session as Db
 from sqlmodel import select
 
+from journey.errors import WaymarkError
 from journey.layout import MapLayout, Style, TextLine, layout_map
 from journey.models import (
     Curve,
@@ -36,6 +37,7 @@ from journey.models import (
 )
 from journey.queries import MapData, load_map
 from journey.templates import TemplateSpec
+from storage.atomic import atomic_path
 
 from .theme import THEME, argb, darker, kind_accent_hex, rgb, stage_points, stage_rgb
 
@@ -259,19 +261,14 @@ class ThumbnailCache:
         """Store atomically and drop the key's older thumbnails; None if the cache
         folder cannot be written (a thumbnail is never worth an error)."""
         path = self.path(key, fingerprint)
-        tmp = path.with_name(path.name + ".tmp")
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
-            image.save(tmp, format="PNG", optimize=True)
-            os.replace(tmp, path)
+            with atomic_path(path) as tmp:
+                image.save(tmp, format="PNG", optimize=True)
             for old in self.folder.glob(f"{key}-*.png"):
                 if old != path:
                     old.unlink(missing_ok=True)
-        except OSError:
-            try:
-                tmp.unlink(missing_ok=True)
-            except OSError:
-                pass
+        except (OSError, WaymarkError):
             return None
         return path
 
