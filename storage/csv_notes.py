@@ -2,13 +2,19 @@
 
 Export writes UTF-8 with a byte-order mark (so Excel reads accents and CJK
 correctly), `\\r\\n` row ends and csv-module quoting, so notes with commas,
-quotes and line breaks survive a trip through a spreadsheet. Rows come in map
-order: map position, stage, lane, note position.
+quotes and line breaks survive a trip through a spreadsheet. A cell that would
+start a formula (`=`, `+`, `-`, `@`, tab, CR: OWASP's CSV injection list) gets
+a `'` in front, which import takes off again (docs/FORMAT.md says how to open
+the file so `007` and `1/2` stay text too).
+Rows come in map order: map position, stage, lane, note position.
 
 Import is all or nothing: every row is checked first and the first problem is
 reported as ``line N: <problem>`` with N the physical line in the file (the
 header is line 1; a quoted note spanning three lines counts three), and then
 nothing is imported. Run it through `Library.run` so it is one transaction.
+Files may be UTF-8 or UTF-16 (with its byte-order mark) and end lines with
+CR LF, LF or a lone CR (old Mac exports); messages quote at most 60 characters
+of a value.
 """
 
 from __future__ import annotations
@@ -76,6 +82,36 @@ class CsvError(WaymarkError):
     """A CSV file that cannot be imported; the message names the line."""
 
 
+#: Starts a spreadsheet reads as a formula; after any `'` we added before.
+_FORMULA = re.compile(r"'*[=+\-@\t\r]")
+_NEWLINE = re.compile(r"\r\n|\r|\n")
+
+
+def _shown(value: str, limit: int = 60, quote: bool = True) -> str:
+    """`value` for an error message: quoted (repr) and cut to `limit` characters
+    with "…", so a pasted page in one cell does not become a page of message.
+    With `quote=False` (a list already quoted) whitespace runs become one space."""
+    if not quote:
+        text = " ".join(value.split())
+        return text if len(text) <= limit else text[: limit - 1] + "…"
+    text = repr(value)
+    if len(text) <= limit + 2:
+        return text
+    return text[: limit + 1] + "…" + text[0]
+
+
+def spreadsheet_safe(value: str) -> str:
+    """The cell as written: `'` before a formula start, so a spreadsheet shows text
+    instead of running it; text that already starts with `'` and a formula start
+    gets one more `'`, so `strip_safe` gives back exactly the note."""
+    return "'" + value if _FORMULA.match(value) else value
+
+
+def strip_safe(value: str) -> str:
+    """Undo `spreadsheet_safe`: one `'` off a cell that starts `'` and a formula."""
+    return value[1:] if value[:1] == "'" and _FORMULA.match(value) else value
+
+
 def _key(name: str) -> str:
     key = re.sub(r"[\s_\-]+", " ", name.replace("\ufeff", "")).strip().casefold()
     return _ALIASES.get(key, key)
@@ -111,10 +147,11 @@ def csv_rows(db: Db, session_id: str, map_id: str | None = None) -> list[list[st
 
 
 def csv_text(rows: list[list[str]]) -> str:
+    """The file's text: the header, then the rows with formula starts made safe."""
     buf = io.StringIO(newline="")
     writer = csv.writer(buf, lineterminator="\r\n")
     writer.writerow(CSV_HEADER)
-    writer.writerows(rows)
+    writer.writerows([spreadsheet_safe(cell) for cell in row] for row in rows)
     return buf.getvalue()
 
 
@@ -129,12 +166,17 @@ def export_csv(db: Db, session_id: str, path: str | os.PathLike[str],
 # -- reading ----------------------------------------------------------------------
 
 def _decode(raw: bytes) -> str:
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's "Unicode text"
-        return raw.decode("utf-16")
+    utf16 = raw.startswith((b"\xff\xfe", b"\xfe\xff"))  # Excel's "Unicode text"
+    encoding = "utf-16" if utf16 else "utf-8-sig"
     try:
-        return raw.decode("utf-8-sig")
+        return raw.decode(encoding)
     except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
+        before = raw[: exc.start].decode(encoding, "replace")
+        line = len(_NEWLINE.split(before))
+        if utf16:  # cut short (an odd number of bytes) or half a surrogate pair
+            raise CsvError(f"line {line}: the file is not valid UTF-16 text (it is cut off "
+                           f"or damaged); save it from the spreadsheet again, ideally as "
+                           f"\"CSV UTF-8\"") from None
         raise CsvError(f"line {line}: the file is not UTF-8 text; save it from the "
                        f"spreadsheet as \"CSV UTF-8\"") from None
 
@@ -144,7 +186,10 @@ def _delimiter(first_line: str) -> str:
     known = set(CSV_COLUMNS)
     best, best_hits = ",", -1
     for delim in (",", ";", "\t"):
-        fields = next(csv.reader([first_line], delimiter=delim), [])
+        try:
+            fields = next(csv.reader([first_line], delimiter=delim), [])
+        except csv.Error:  # e.g. a huge field; reading the file reports it with its line
+            continue
         hits = sum(1 for f in fields if _key(f) in known)
         if hits > best_hits:
             best, best_hits = delim, hits
@@ -153,8 +198,10 @@ def _delimiter(first_line: str) -> str:
 
 def read_records(text: str) -> list[tuple[int, list[str]]]:
     """(physical start line, fields) for every record, the header first."""
+    # newline="": lines end at CR LF, LF or a lone CR, and a line break inside
+    # quotes stays in its cell (as written; `_check_row` makes it \n).
     lines = io.StringIO(text, newline="")
-    first = text.split("\n", 1)[0].rstrip("\r")
+    first = _NEWLINE.split(text, 1)[0]
     reader = csv.reader(lines, delimiter=_delimiter(first), strict=True)
     out: list[tuple[int, list[str]]] = []
     start = 1
@@ -171,6 +218,11 @@ def read_records(text: str) -> list[tuple[int, list[str]]]:
                 msg = "a quote inside a field must be doubled (\"\")"
             elif "NUL" in msg:
                 msg = "the line contains a NUL byte (is this a CSV file?)"
+            elif "field limit" in msg:
+                msg = (f"a field is longer than {csv.field_size_limit():,} characters "
+                       f"(a quote that is never closed?)")
+            else:
+                msg = _shown(msg, 120, quote=False)
             raise CsvError(f"line {start}: {msg}") from None
         out.append((start, fields))
         start = reader.line_num + 1
@@ -199,7 +251,7 @@ def _int_1_5(value: str, what: str, line: int) -> int | None:
     except ValueError:
         number = float("nan")
     if number != number or number != int(number) or not 1 <= number <= 5:
-        raise CsvError(f"line {line}: {what} must be a whole number from 1 to 5 (got {value!r})")
+        raise CsvError(f"line {line}: {what} must be a whole number from 1 to 5 (got {_shown(value)})")
     return int(number)
 
 
@@ -207,7 +259,7 @@ def _choice(value: str, allowed: tuple[str, ...], what: str, line: int) -> str:
     norm = re.sub(r"[\s_\-]+", " ", value).strip().casefold()
     if norm in allowed:
         return norm
-    raise CsvError(f"line {line}: {what} {value!r} is not one of "
+    raise CsvError(f"line {line}: {what} {_shown(value)} is not one of "
                    f"{', '.join(a for a in allowed if a)} (or empty)")
 
 
@@ -220,7 +272,7 @@ def _colour(value: str, line: int) -> str | None:
     v = value if value.startswith("#") else "#" + value
     if re.fullmatch(r"#[0-9A-Fa-f]{6}", v):
         return v.upper()
-    raise CsvError(f"line {line}: colour {value!r} is not #RRGGBB or a palette name "
+    raise CsvError(f"line {line}: colour {_shown(value)} is not #RRGGBB or a palette name "
                    f"({', '.join(n for n, _, _ in PALETTE)})")
 
 
@@ -230,7 +282,7 @@ def _timestamp(value: str, what: str, line: int) -> str:
     try:
         moment = datetime.fromisoformat(value)
     except ValueError:
-        raise CsvError(f"line {line}: {what} {value!r} is not an ISO date-time like "
+        raise CsvError(f"line {line}: {what} {_shown(value)} is not an ISO date-time like "
                        f"2026-11-20T09:30:00Z (clear the cell to use the import time)") from None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
@@ -244,7 +296,7 @@ def _kind(value: str, line: int) -> str | None:
     key = _KIND_ALIASES.get(key, key).replace(" ", "_")
     if key in LaneKind._value2member_map_:
         return key
-    raise CsvError(f"line {line}: unknown lane kind {value!r} (one of "
+    raise CsvError(f"line {line}: unknown lane kind {_shown(value)} (one of "
                    f"{', '.join(k.label for k in LaneKind)})")
 
 
@@ -263,7 +315,7 @@ def _check_row(line: int, get: dict[str, str]) -> _Row:
     votes_raw = get.get("votes", "").strip()
     if votes_raw and not (votes_raw.isdigit() and int(votes_raw) <= MAX_VOTES):
         raise CsvError(f"line {line}: votes must be a whole number from 0 to {MAX_VOTES} "
-                       f"(got {votes_raw!r})")
+                       f"(got {_shown(votes_raw)})")
     fields: dict[str, object] = {
         "text": text,
         "tags": normalise_tags(get.get("tags", "")),
@@ -294,15 +346,16 @@ def parse_csv(text: str) -> tuple[list[_Row], list[str]]:
     for i, name in enumerate(header):
         key = _key(name)
         if key in columns:
-            raise CsvError(f"line 1: the column {name.strip()!r} appears twice")
+            raise CsvError(f"line 1: the column {_shown(name.strip())} appears twice")
         if key in CSV_COLUMNS:
             columns[key] = i
         elif key:
             ignored.append(name.strip())
     missing = [c for c in REQUIRED if c not in columns]
     if missing:
+        has = ", ".join(_shown(h.strip(), 30) for h in header if h.strip())
         raise CsvError(f"line 1: no {' or '.join(repr(m) for m in missing)} column (the header "
-                       f"has {', '.join(repr(h.strip()) for h in header if h.strip()) or 'none'})")
+                       f"has {_shown(has, 150, quote=False) or 'none'})")
     rows: list[_Row] = []
     first_map: tuple[int, str] | None = None
     for line, fields in records[1:]:
@@ -311,14 +364,14 @@ def parse_csv(text: str) -> tuple[list[_Row], list[str]]:
         if len(fields) != len(header):
             raise CsvError(f"line {line}: {len(fields)} fields, but the header has "
                            f"{len(header)} columns (a stray comma or quote?)")
-        get = {key: fields[i] for key, i in columns.items()}
+        get = {key: strip_safe(fields[i]) for key, i in columns.items()}
         if "map" in columns and get["map"].strip():
             name = get["map"].strip()
             if first_map is None:
                 first_map = (line, name)
             elif name.casefold() != first_map[1].casefold():
-                raise CsvError(f"line {line}: the file mixes maps ({first_map[1]!r} and "
-                               f"{name!r}); import one map at a time")
+                raise CsvError(f"line {line}: the file mixes maps ({_shown(first_map[1])} and "
+                               f"{_shown(name)}); import one map at a time")
         rows.append(_check_row(line, get))
     return rows, ignored
 
@@ -339,7 +392,7 @@ def _target_map(db: Db, session_id: str, map_id: str) -> JourneyMap:
     if jmap is None:
         return find_map(db, session_id, map_id)  # also accepts a map name
     if jmap.session_id != session_id:
-        raise NotFound(f"map {jmap.name!r} is not in this session")
+        raise NotFound(f"map {_shown(jmap.name)} is not in this session")
     return jmap
 
 
@@ -378,15 +431,17 @@ def import_csv(db: Db, path: str | os.PathLike[str], session_id: str, map_id: st
             if not create_missing:
                 names = ", ".join(s.name for s in sorted(stages.values(),
                                                           key=lambda s: s.position))
-                raise CsvError(f"line {row.line}: no stage {row.stage!r} in map {jmap.name!r} "
-                               f"(stages: {names or 'none'}); allow creating missing stages "
+                raise CsvError(f"line {row.line}: no stage {_shown(row.stage)} in map "
+                               f"{_shown(jmap.name)} (stages: {_shown(names, 80, False) or 'none'}"
+                               f"); allow creating missing stages "
                                f"and lanes to add it")
             new_stages[skey] = row.stage
         if lkey not in lanes and lkey not in new_lanes:
             if not create_missing:
                 names = ", ".join(lane.name for lane in lanes_list)
-                raise CsvError(f"line {row.line}: no lane {row.lane!r} in map {jmap.name!r} "
-                               f"(lanes: {names or 'none'}); allow creating missing stages "
+                raise CsvError(f"line {row.line}: no lane {_shown(row.lane)} in map "
+                               f"{_shown(jmap.name)} (lanes: {_shown(names, 80, False) or 'none'}"
+                               f"); allow creating missing stages "
                                f"and lanes to add it")
             new_lanes[lkey] = (row.lane, row.kind or _guess_kind(row.lane))
     for skey, name in new_stages.items():
@@ -397,18 +452,21 @@ def import_csv(db: Db, path: str | os.PathLike[str], session_id: str, map_id: st
         lanes[lkey] = [ops.add_lane(db, jmap.id, name, kind)]
         result.lanes_created.append(name)
         result.lane_ids.append(lanes[lkey][0].id)
+    items: list[ops.NewNote] = []
     for row in rows:
         candidates = lanes[row.lane.casefold()]
         lane = next((c for c in candidates if row.kind and c.kind == row.kind), candidates[0])
-        note = ops.add_note(db, stages[row.stage.casefold()].id, lane.id, **row.fields)
-        note.created_at, note.updated_at = row.created, row.updated
-        db.add(note)
-        for _ in range(row.votes):
-            db.add(Vote(note_id=note.id, participant_id=None))
-        result.notes_added += 1
-        result.note_ids.append(note.id)
-        result.votes_added += row.votes
+        fields = dict(row.fields)
+        text = str(fields.pop("text"))
+        items.append(ops.NewNote(stages[row.stage.casefold()].id, lane.id, text, fields,
+                                 created_at=row.created, updated_at=row.updated))
+    notes = ops.add_notes(db, items)  # one read per cell and one flush, not one per row
+    db.add_all([Vote(note_id=note.id, participant_id=None)
+                for note, row in zip(notes, rows, strict=True) for _ in range(row.votes)])
     db.flush()
+    result.notes_added = len(notes)
+    result.note_ids = [note.id for note in notes]
+    result.votes_added = sum(row.votes for row in rows)
     return result
 
 

@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
+import csv
+import io
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 from sqlalchemy import event
 from sqlmodel import select
 
 from journey import ops
-from journey.errors import InvalidEdit, NotFound
+from journey.errors import InvalidEdit, NotFound, WaymarkError
 from journey.models import Note
-from journey.queries import find_map, load_map
+from journey.queries import find_map, load_map, maps_of
+from storage.csv_notes import export_csv, import_csv
 
 # -- ops.add_notes ------------------------------------------------------------------
 
@@ -132,3 +142,201 @@ def test_add_notes_costs_the_same_statements_for_ten_or_five_hundred_notes(demo)
     small, large = run(10), run(500)
     assert small.count("SELECT") == large.count("SELECT")
     assert len(large) <= len(small) + 2  # the inserts may be batched in a few statements
+
+
+# -- reading awkward files ------------------------------------------------------------
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def dump(library) -> str:
+    conn = sqlite3.connect(library.path)
+    try:
+        return "\n".join(conn.iterdump())
+    finally:
+        conn.close()
+
+
+def waymark(*args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env.pop("WAYMARK_DB", None)
+    return subprocess.run([sys.executable, str(ROOT / "main.py"), *args], capture_output=True,
+                          text=True, env=env, timeout=120)
+
+
+def first_map(library, session):
+    return library.read(maps_of, session.id)[0]
+
+
+def refused(library, session, tmp_path: Path, raw: bytes) -> str:
+    """Import `raw`; it must fail with one WaymarkError line and leave the library as it was."""
+    path = tmp_path / "in.csv"
+    path.write_bytes(raw)
+    before = dump(library)
+    with pytest.raises(WaymarkError) as info:
+        library.run(import_csv, path, session.id, first_map(library, session).id)
+    assert dump(library) == before
+    message = str(info.value)
+    assert len(message.splitlines()) == 1 and len(message) <= 300, message
+    return message
+
+
+UTF16_CUT = [("little-endian", b"\xff\xfeS\x00,"), ("big-endian", b"\xfe\xff\x00S\x00,\x00")]
+
+
+@pytest.mark.parametrize("raw", [r for _, r in UTF16_CUT], ids=[n for n, _ in UTF16_CUT])
+def test_odd_length_utf16_is_one_line(demo, tmp_path: Path, raw: bytes):
+    library, session = demo
+    message = refused(library, session, tmp_path, raw)
+    assert message.startswith("line 1: the file is not valid UTF-16 text")
+
+
+def test_odd_length_utf16_through_the_cli(tmp_path: Path):
+    db = tmp_path / "lib.sqlite"
+    assert waymark("--db", str(db), "demo").returncode == 0
+    session = json.loads(waymark("--db", str(db), "list", "--json").stdout)[0]["id"]
+    for name, raw in UTF16_CUT:
+        path = tmp_path / f"{name}.csv"
+        path.write_bytes(raw)
+        result = waymark("--db", str(db), "import", "csv", str(path), "--session", session,
+                         "--map", "Current state")
+        assert result.returncode == 2, result.stderr
+        assert len(result.stderr.splitlines()) == 1 and "Traceback" not in result.stderr
+        assert "UTF-16" in result.stderr
+
+
+def test_utf16_with_the_big_endian_bom_imports(demo, tmp_path: Path):
+    library, session = demo
+    path = tmp_path / "be.csv"
+    path.write_bytes("Stage,Lane,Text\r\nAwareness,Touchpoints,Größe\r\n".encode("utf-16"))
+    path.write_bytes(b"\xfe\xff" + "Stage,Lane,Text\r\nAwareness,Touchpoints,Größe\r\n"
+                     .encode("utf-16-be"))
+    result = library.run(import_csv, path, session.id, first_map(library, session).id)
+    assert result.notes_added == 1
+
+
+def _texts_of(library, note_ids: list[str]) -> list[str]:
+    with library.session() as db:
+        return [db.get(Note, i).text for i in note_ids]
+
+
+@pytest.mark.parametrize("newline", ["\r", "\r\n", "\n"], ids=["CR", "CRLF", "LF"])
+def test_old_mac_and_other_line_ends_keep_quoted_line_breaks(demo, tmp_path: Path, newline):
+    library, session = demo
+    nl = newline
+    path = tmp_path / "mac.csv"
+    path.write_bytes((f"Stage,Lane,Text,Author{nl}Awareness,Touchpoints,plain,Ann{nl}"
+                      f"Awareness,Touchpoints,\"two{nl}lines, one cell\",Ben{nl}"
+                      f"Purchase,Pain points,\"mixed\rends\r\nin\nhere\",Cy{nl}").encode())
+    result = library.run(import_csv, path, session.id, first_map(library, session).id)
+    assert _texts_of(library, result.note_ids) == \
+        ["plain", "two\nlines, one cell", "mixed\nends\nin\nhere"]
+
+
+def test_cr_only_file_names_the_physical_line(demo, tmp_path: Path):
+    library, session = demo
+    raw = b"Stage,Lane,Text,Priority\r" \
+          b"Awareness,Touchpoints,\"one\rtwo\",high\rAwareness,Touchpoints,x,urgent\r"
+    assert refused(library, session, tmp_path, raw).startswith("line 4: priority 'urgent'")
+
+
+@pytest.mark.parametrize("raw, expected", [
+    (b"\"" + b"x" * 200_000 + b"\",Lane,Text\n", "line 1: a field is longer than"),
+    (b"Stage,Lane,Text\nAwareness,Touchpoints,\"" + b"x" * 200_000 + b"\"\n",
+     "line 2: a field is longer than"),
+    (b"Stage,Lane,Text\r\"" + b"x" * 200_000 + b"\rAwareness,Touchpoints,x\r",
+     "line 2: a field is longer than"),
+], ids=["huge header field", "huge field", "huge field, CR"])
+def test_other_csv_errors_are_one_line_with_the_line_number(demo, tmp_path, raw, expected):
+    library, session = demo
+    assert refused(library, session, tmp_path, raw).startswith(expected)
+
+
+# -- messages quote values cut short --------------------------------------------------
+
+LONG = "Q" * 30 + "z" * 9_970  # 10,000 characters: a paste accident in one cell
+HEAD = "Map,Stage,Lane,Text,Priority,Status,Colour,Impact,Votes,Created,Lane kind\n"
+GOOD = ["Current state", "Awareness", "Touchpoints", "fine", "high", "open", "", "3", "1",
+        "", ""]
+
+
+def _sheet(column: int, value: str, second: bool = False) -> bytes:
+    bad = list(GOOD)
+    bad[column] = value
+    rows = [GOOD, bad] if second else [bad]
+    return (HEAD + "".join(",".join(f'"{c}"' for c in r) + "\n" for r in rows)).encode()
+
+
+@pytest.mark.parametrize("raw", [
+    _sheet(4, LONG), _sheet(5, LONG), _sheet(6, LONG), _sheet(7, LONG), _sheet(8, LONG),
+    _sheet(9, LONG), _sheet(10, LONG), _sheet(1, LONG[:150]), _sheet(2, LONG[:150]),
+    _sheet(0, LONG, second=True),
+    ("Stage,Lane," + LONG + "\n").encode(),
+    ("Stage,Lane," + ",".join([LONG] * 50) + "\n").encode(),
+], ids=["priority", "status", "colour", "impact", "votes", "created", "lane kind", "stage",
+        "lane", "map", "header without text", "many long headers"])
+def test_messages_cut_long_values(demo, tmp_path: Path, raw: bytes):
+    library, session = demo
+    message = refused(library, session, tmp_path, raw)
+    assert "…" in message and "z" * 80 not in message, message
+
+
+# -- formulas stay text --------------------------------------------------------------
+
+FORMULAS = ["=1+1", "+33 6 12 34 56 78", "-5 stars", "@SUM(1+1)*cmd|' /C calc'!A0",
+            "\tindented", "'=already quoted", "''+twice", "'plain apostrophe",
+            "007", "1e5", "1/2", "a = b"]
+
+
+def _export_notes(library, session, tmp_path: Path, texts: list[str], name: str) -> Path:
+    data = library.read(load_map, first_map(library, session).id)
+    stage, lane = data.stages[0].id, data.lanes[0].id
+    for text in texts:
+        library.run(ops.add_note, stage, lane, text, author="@ann")
+    path = tmp_path / name
+    library.read(export_csv, session.id, path)
+    return path
+
+
+def test_formula_starts_are_neutralised_and_round_trip(demo, tmp_path: Path):
+    library, session = demo
+    path = _export_notes(library, session, tmp_path, FORMULAS, "out.csv")
+    rows = list(csv.reader(io.StringIO(path.read_bytes().decode("utf-8-sig"), newline="")))
+    cells = {r[5]: r for r in rows[1:]}
+    for text in ["=1+1", "+33 6 12 34 56 78", "-5 stars", "@SUM(1+1)*cmd|' /C calc'!A0",
+                 "\tindented"]:
+        assert "'" + text in cells and text not in cells
+    assert {"''=already quoted", "'''+twice", "'plain apostrophe", "007", "a = b"} <= set(cells)
+    assert all(r[8] == "'@ann" for r in rows[1:] if r[5] in FORMULAS)
+    assert not [c for r in rows[1:] for c in r if c[:1] in ("=", "+", "-", "@", "\t", "\r")]
+    # export -> import -> export is exact, and the notes are the notes typed
+    copy = library.run(ops.create_session, session.title, template=None, map_name=None)
+    jmap = library.run(ops.add_map, copy.id, "Current state", template=None)
+    result = library.run(import_csv, path, copy.id, jmap.id, create_missing=True)
+    with library.session() as db:
+        notes = [db.get(Note, i) for i in result.note_ids]
+    typed = [n for n in notes if n.text in FORMULAS]
+    assert sorted(n.text for n in typed) == sorted(FORMULAS)
+    assert {n.author for n in typed} == {"@ann"}
+    again = tmp_path / "again.csv"
+    library.read(export_csv, copy.id, again)
+    assert again.read_bytes() == path.read_bytes()
+
+
+def test_a_note_starting_with_a_carriage_return_is_neutralised(demo, tmp_path: Path):
+    library, session = demo
+    path = _export_notes(library, session, tmp_path, ["\rcarriage"], "cr.csv")
+    assert b"\"'\rcarriage\"" in path.read_bytes()
+    copy = library.run(ops.create_session, session.title, template=None, map_name=None)
+    jmap = library.run(ops.add_map, copy.id, "Current state", template=None)
+    result = library.run(import_csv, path, copy.id, jmap.id, create_missing=True)
+    assert "\ncarriage" in _texts_of(library, result.note_ids)  # line ends become \n
+
+
+def test_hand_made_formula_cells_import_as_written(demo, tmp_path: Path):
+    library, session = demo
+    path = tmp_path / "hand.csv"
+    path.write_text("Stage,Lane,Text\nAwareness,Touchpoints,=A1\nAwareness,Touchpoints,'=A2\n"
+                    "Awareness,Touchpoints,'hello\n", encoding="utf-8")
+    result = library.run(import_csv, path, session.id, first_map(library, session).id)
+    assert _texts_of(library, result.note_ids) == ["=A1", "=A2", "'hello"]
