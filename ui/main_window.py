@@ -105,6 +105,7 @@ class MainWindow(QMainWindow):
             exchange_actions,
             export_actions,
             library_tools,
+            library_watch,
             note_actions,
             structure_actions,
             view_tools,
@@ -112,7 +113,7 @@ class MainWindow(QMainWindow):
         )
 
         for part in (note_actions, structure_actions, view_tools, export_actions,
-                     exchange_actions, library_tools, workshop_tools):
+                     exchange_actions, library_tools, workshop_tools, library_watch):
             part.install(self)
 
         self._unsubscribe = library.subscribe(self._library_changed)
@@ -442,6 +443,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_window_state()
+        self.library_watch.stop()  # no polls of the file while the window goes away
         if self._unsubscribe is not None:
             self._unsubscribe()
             self._unsubscribe = None

@@ -1,0 +1,183 @@
+"""The open window and the library file changing under it (issue 10).
+
+Another program — the CLI in a subprocess, or a second `Library` on the same
+file — writes while a real MainWindow has the library open; the window must
+notice within its poll and show the change, keep its undo history when the
+open session was not touched and clear it (saying so) when it was, and keep an
+open note editor's typed text. Everything is a real SQLite file and real Qt
+widgets; waits are `qtbot.waitUntil` with generous timeouts, never a speed
+assertion.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings
+from PySide6.QtTest import QTest
+
+from journey import ops
+from journey.queries import maps_of
+from storage import Library
+from ui.library_watch import RESET_MESSAGE
+from ui.main_window import MainWindow
+
+ROOT = Path(__file__).resolve().parent.parent
+WAIT_MS = 8000  # generous: the watch polls every 250 ms
+
+
+@pytest.fixture
+def window(qtbot, demo):
+    QSettings.setPath(QSettings.Format.NativeFormat, QSettings.Scope.UserScope,
+                      os.environ["XDG_CONFIG_HOME"])
+    w = MainWindow(demo[0], QSettings("Waymark", "Waymark"))
+    qtbot.addWidget(w)
+    w.resize(1400, 900)
+    with qtbot.waitActive(w):
+        w.show()
+        w.activateWindow()
+    yield w
+    w.scene.clearSelection()
+    w.scene.blockSignals(True)
+
+
+def cli(db: Path, *args: str) -> subprocess.CompletedProcess:
+    """`main.py --db DB ARGS…` as a separate process, as a person would run it."""
+    out = subprocess.run([sys.executable, str(ROOT / "main.py"), "--db", str(db), *args],
+                         cwd=str(ROOT), capture_output=True, text=True, timeout=120,
+                         env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+    assert out.returncode == 0, out.stderr
+    return out
+
+
+def texts(window: MainWindow) -> set[str]:
+    return {n.text for n in window.data.all_notes()}
+
+
+def csv_for(window: MainWindow, path: Path, *lines: str) -> Path:
+    """A CSV of notes for the open map's first stage and lane."""
+    d = window.data
+    rows = ["stage,lane,text", *(f"{d.stages[0].name},{d.lanes[0].name},{t}" for t in lines)]
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    return path
+
+
+def test_notes_imported_by_the_cli_appear_and_undo_is_cleared(window, demo, qtbot, tmp_path):
+    library = demo[0]
+    d = window.data
+    window.push(window_add_note(window, "Ours, before"))
+    assert window.undo_stack.count() == 1
+    csv = csv_for(window, tmp_path / "notes.csv", "From the CLI one", "From the CLI two")
+    cli(library.path, "import", "csv", str(csv), "--session", d.session.id, "--map", d.map.id)
+    qtbot.waitUntil(lambda: {"From the CLI one", "From the CLI two"} <= texts(window),
+                    timeout=WAIT_MS)
+    # The scene shows them too (the one refresh path: the binder).
+    shown = {window.layout.note_by_id[i].text for i in window.scene.notes
+             if i in window.layout.note_by_id}
+    assert {"From the CLI one", "From the CLI two"} <= {n.text for n in window.data.all_notes()
+                                                        if n.id in window.scene.notes}
+    assert shown
+    # The open session changed: undo history was cleared, and the window says so.
+    assert window.undo_stack.count() == 0
+    assert window.statusBar().currentMessage() == RESET_MESSAGE
+    assert "44 notes" not in window.counts_label.text()
+    window.undo_stack.undo()  # nothing to undo, nothing breaks
+    assert "From the CLI one" in texts(window)
+
+
+def window_add_note(window: MainWindow, text: str):
+    from ui import commands as cmd
+
+    d = window.data
+    command, _ids = cmd.add_notes(window.doc, [{"stage_id": d.stages[1].id,
+                                                "lane_id": d.lanes[1].id, "text": text}])
+    return command
+
+
+def test_another_session_added_elsewhere_keeps_undo_and_shows_in_the_library(
+        window, demo, qtbot):
+    library = demo[0]
+    assert window.push(window_add_note(window, "Ours, kept"))
+    # The app's event loop runs on after an edit; the watch takes the session's digest
+    # once the edits pause (until then an outside change counts as touching it).
+    qtbot.waitUntil(lambda: not window.library_watch.digest_stale, timeout=WAIT_MS)
+    window.library_tools.show_library()
+    page = window.library_page
+    assert "Onboarding from the CLI" not in page.visible_titles()
+    cli(library.path, "new", "--title", "Onboarding from the CLI")
+    qtbot.waitUntil(lambda: "Onboarding from the CLI" in page.visible_titles(), timeout=WAIT_MS)
+    assert window.undo_stack.count() == 1  # nothing of the open session changed
+    assert window.statusBar().currentMessage() != RESET_MESSAGE
+    window.library_tools.show_editor()
+    window.undo_stack.undo()  # and the undo is still good
+    assert "Ours, kept" not in texts(window)
+
+
+def test_a_second_connection_deleting_a_note_reloads_the_map(window, demo, qtbot):
+    library = demo[0]
+    victim = window.data.all_notes()[0]
+    other = Library(library.path)  # its own connections: "another program"
+    try:
+        other.run(ops.delete_note, victim.id)
+    finally:
+        other.close()
+    qtbot.waitUntil(lambda: window.doc.note(victim.id) is None, timeout=WAIT_MS)
+    assert window.scene.note_item(victim.id) is None
+    assert window.statusBar().currentMessage() == RESET_MESSAGE
+
+
+def test_own_edits_are_not_changes_from_elsewhere(window, demo, qtbot):
+    for i in range(3):
+        assert window.push(window_add_note(window, f"Ours {i}"))
+        qtbot.wait(300)  # a poll or more between edits
+    qtbot.wait(600)
+    assert window.undo_stack.count() == 3
+    assert window.statusBar().currentMessage() != RESET_MESSAGE
+    window.undo_stack.undo()
+    assert "Ours 2" not in texts(window)
+
+
+def test_the_open_note_editor_keeps_its_text_through_an_outside_change(
+        window, demo, qtbot, tmp_path):
+    library = demo[0]
+    d = window.data
+    cell = (d.stages[2].id, d.lanes[2].id)
+    window.note_actions.new_note(cell)
+    editor = window.note_actions.editor
+    assert editor is not None
+    QTest.keyClicks(window.view, "Typed while the CLI")
+    csv = csv_for(window, tmp_path / "n.csv", "Imported meanwhile")
+    cli(library.path, "import", "csv", str(csv), "--session", d.session.id, "--map", d.map.id)
+    qtbot.waitUntil(lambda: "Imported meanwhile" in texts(window), timeout=WAIT_MS)
+    assert window.note_actions.editor is editor  # still open, still the same editor
+    QTest.keyClicks(window.view, " wrote")
+    assert editor.text() == "Typed while the CLI wrote"
+    window.note_actions.commit_editor()
+    assert window.note_actions.editor is None
+    assert "Typed while the CLI wrote" in texts(window)
+    conn = sqlite3.connect(library.path)
+    try:
+        rows = conn.execute("SELECT text FROM note WHERE map_id = ? AND stage_id = ? AND "
+                            "lane_id = ?", (d.map.id, *cell)).fetchall()
+    finally:
+        conn.close()
+    assert ("Typed while the CLI wrote",) in rows
+    assert window.undo_stack.count() == 1  # the typed note, after the reset
+
+
+def test_a_map_added_elsewhere_shows_as_a_tab(window, demo, qtbot):
+    library = demo[0]
+    sid = window.session_id
+    other = Library(library.path)
+    try:
+        other.run(ops.add_map, sid, "Future state")
+    finally:
+        other.close()
+    qtbot.waitUntil(lambda: len(window.maps) == 2, timeout=WAIT_MS)
+    assert [m.name for m in window.maps] == [m.name for m in library.read(maps_of, sid)]
+    assert window.tabs.isVisible()
