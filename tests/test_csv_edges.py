@@ -6,10 +6,12 @@ import csv
 import io
 import json
 import os
+import shutil
 import sqlite3
 import subprocess
 import sys
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pytest
 from sqlalchemy import event
@@ -19,7 +21,7 @@ from journey import ops
 from journey.errors import InvalidEdit, NotFound, WaymarkError
 from journey.models import Note
 from journey.queries import find_map, load_map, maps_of
-from storage.csv_notes import export_csv, import_csv
+from storage.csv_notes import CSV_COLUMNS, CSV_HEADER, export_csv, import_csv
 
 # -- ops.add_notes ------------------------------------------------------------------
 
@@ -340,3 +342,83 @@ def test_hand_made_formula_cells_import_as_written(demo, tmp_path: Path):
                     "Awareness,Touchpoints,'hello\n", encoding="utf-8")
     result = library.run(import_csv, path, session.id, first_map(library, session).id)
     assert _texts_of(library, result.note_ids) == ["=A1", "=A2", "'hello"]
+
+
+# -- the real LibreOffice opens the export ---------------------------------------------
+
+SOFFICE = shutil.which("soffice")
+needs_soffice = pytest.mark.skipif(
+    SOFFICE is None, reason="LibreOffice (soffice) is not installed: `make` installs "
+    "libreoffice-calc-nogui")
+#: LibreOffice's CSV filter tokens: comma, ", UTF-8 (76), from line 1, column formats.
+OPEN_PLAIN = "Text - txt - csv (StarCalc):44,34,76,1"
+OPEN_AS_TEXT = OPEN_PLAIN + "," + "/".join(f"{c}/2" for c in range(1, len(CSV_HEADER) + 1))
+SAVE_CSV = "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false"
+OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
+TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
+
+
+def soffice(src: Path, infilter: str, target: str, tmp_path: Path) -> Path:
+    """Open `src` in LibreOffice Calc as a user would (fresh profile) and save it as `target`."""
+    out = tmp_path / "office-out"
+    profile = (tmp_path / "office-profile").as_uri()
+    run = subprocess.run([SOFFICE, f"-env:UserInstallation={profile}", "--headless",
+                          f"--infilter={infilter}", "--convert-to", target, "--outdir", str(out),
+                          str(src)], capture_output=True, text=True, timeout=180)
+    converted = out / f"{src.stem}.{target.split(':', 1)[0]}"
+    assert converted.exists(), run.stdout + run.stderr
+    return converted
+
+
+def calc_cells(fods: Path) -> list[list[tuple[str, str, bool]]]:
+    """(value type, text, is a formula) per cell of the first sheet of a flat ODS file."""
+    rows = []
+    for row in ElementTree.parse(fods).getroot().iter(f"{TABLE}table-row"):
+        cells = []
+        for cell in row.iter(f"{TABLE}table-cell"):
+            repeat = int(cell.get(f"{TABLE}number-columns-repeated", "1"))
+            text = "\n".join("".join(p.itertext()) for p in cell
+                             if p.tag.endswith("}p"))
+            kind = cell.get(f"{OFFICE}value-type", "")
+            cells += [(kind, text, cell.get(f"{TABLE}formula") is not None)] * min(repeat, 50)
+        rows.append(cells)
+    return rows
+
+
+@needs_soffice
+def test_libreoffice_opening_the_export_runs_no_formula(demo, tmp_path: Path):
+    """Opened with LibreOffice's defaults (which evaluate formulas), no cell is one."""
+    library, session = demo
+    path = _export_notes(library, session, tmp_path, FORMULAS, "notes.csv")
+    cells = calc_cells(soffice(path, OPEN_PLAIN, "fods", tmp_path))
+    text_col = CSV_COLUMNS.index("text")
+    formulas = [c[1] for row in cells for c in row if c[2]]
+    assert formulas == []
+    by_text = {row[text_col][1]: row[text_col][0] for row in cells[1:] if len(row) > text_col}
+    for typed in ["=1+1", "@SUM(1+1)*cmd|' /C calc'!A0", "-5 stars", "+33 6 12 34 56 78"]:
+        assert by_text.get("'" + typed) == "string", (typed, by_text)
+    assert "2" not in by_text
+
+
+@needs_soffice
+def test_libreoffice_with_text_columns_keeps_every_note_and_saves_it_back(demo, tmp_path):
+    """The way docs/FORMAT.md says to open the file: every column typed Text. Then 007,
+    1e5 and 1/2 stay as typed, and the sheet saved again as CSV imports to the same notes."""
+    library, session = demo
+    path = _export_notes(library, session, tmp_path, FORMULAS, "notes.csv")
+    cells = calc_cells(soffice(path, OPEN_AS_TEXT, "fods", tmp_path))
+    text_col = CSV_COLUMNS.index("text")
+    by_text = {row[text_col][1]: row[text_col][0] for row in cells[1:] if len(row) > text_col}
+    for typed in ["007", "1e5", "1/2", "'=1+1", "''=already quoted"]:
+        assert by_text.get(typed) == "string", (typed, by_text)
+    assert all(not c[2] and c[0] in ("string", "") for row in cells for c in row)
+    saved = soffice(path, OPEN_AS_TEXT, SAVE_CSV, tmp_path / "again")
+    copy = library.run(ops.create_session, session.title, template=None, map_name=None)
+    jmap = library.run(ops.add_map, copy.id, "Current state", template=None)
+    result = library.run(import_csv, saved, copy.id, jmap.id, create_missing=True)
+    original = library.read(load_map, first_map(library, session).id)
+    imported = library.read(load_map, jmap.id)
+    assert result.notes_added == len(original.all_notes())
+    assert sorted(n.text for n in imported.all_notes()) == \
+        sorted(n.text for n in original.all_notes())
+    assert {n.author for n in imported.all_notes() if n.text in FORMULAS} == {"@ann"}
