@@ -31,6 +31,7 @@ import hashlib
 import sqlite3
 import weakref
 from typing import Any
+from urllib.parse import quote
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QLabel
@@ -96,8 +97,8 @@ class LibraryWatch(QObject):
         self.library = window.library
         self.conn: sqlite3.Connection | None = None
         try:
-            self.conn = sqlite3.connect(f"file:{self.library.path}?mode=ro", uri=True,
-                                        isolation_level=None, timeout=5)
+            uri = f"file:{quote(str(self.library.path))}?mode=ro"  # '#', '?', '%' in a name
+            self.conn = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=5)
             self._baseline = self._version()
         except sqlite3.Error:  # cannot watch (the file went away): the window still works
             self.conn, self._baseline = None, 0
@@ -227,7 +228,10 @@ def _mark_read_only(window: Any) -> None:
 
     window.windowTitleChanged.connect(titled)
     titled(window.windowTitle())
-    window.statusBar().showMessage(READ_ONLY_BANNER, MESSAGE_MS)
+    # Once the window shows: a message shown before that leaves the status bar's own
+    # labels visible underneath it.
+    QTimer.singleShot(0, window, lambda: window.statusBar().showMessage(READ_ONLY_BANNER,
+                                                                        MESSAGE_MS))
 
 
 def install(window: Any) -> LibraryWatch:
