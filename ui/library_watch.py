@@ -28,6 +28,7 @@ one-line banner; edits that reach `Library.run` fail with `LibraryReadOnly`, a
 from __future__ import annotations
 
 import hashlib
+import re
 import sqlite3
 import weakref
 from typing import Any
@@ -36,6 +37,8 @@ from urllib.parse import quote
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QLabel
 from shiboken6 import isValid
+
+from journey.errors import WaymarkError
 
 POLL_MS = 250
 RESET_MESSAGE = ("The library was changed by another program; the map was reloaded and "
@@ -187,12 +190,15 @@ class LibraryWatch(QObject):
         self._baseline = version
         if touched:
             w.undo_stack.clear()  # its ids and positions may no longer be what they were
+        title = w.windowTitle()
         for listener in list(self.library._listeners):  # the one catch-up path
             if listener is not self._listener:
                 listener("changed elsewhere", None)
         page = getattr(w, "library_page", None)
-        if page is not None and page.isVisible():
+        if page is not None and page.isVisible() and w.session_id == sid:
+            w.setWindowTitle(title)  # the map's reload named the map; the page is showing
             page.refresh()
+            w.library_tools._update_counts()  # the page's counts, not the map's
         self._take_digest()
         if touched:
             w.statusBar().showMessage(RESET_MESSAGE, MESSAGE_MS)
@@ -234,9 +240,33 @@ def _mark_read_only(window: Any) -> None:
                                                                         MESSAGE_MS))
 
 
+_OVERRIDE = re.compile(r"^(Error calling Python override of [^:]+::\w+\(\): )+")
+
+
+def _guard_history(window: Any, watch: LibraryWatch) -> None:
+    """Undo and redo (menu, keys) first catch up with other programs' commits, so
+    Ctrl+Z right after the CLI wrote never undoes into rows that are gone; a step
+    the library refuses (busy, read-only, a row gone) is one line, and the history
+    is cleared, since the stack has moved its index as if the step were done."""
+    stack = window.undo_stack
+
+    def step(go: Any) -> None:
+        watch.check()
+        try:
+            go()
+        except WaymarkError as exc:
+            stack.clear()
+            window.show_error(_OVERRIDE.sub("", str(exc)))
+
+    for action, go in ((window.undo_action, stack.undo), (window.redo_action, stack.redo)):
+        action.triggered.disconnect()  # QUndoStack's own connection
+        action.triggered.connect(lambda _checked=False, go=go: step(go))
+
+
 def install(window: Any) -> LibraryWatch:
     """Watch the window's library; mark a read-only one."""
     window.library_watch = watch = LibraryWatch(window)
+    _guard_history(window, watch)
     if getattr(window.library, "read_only", False):
         _mark_read_only(window)
     return watch
