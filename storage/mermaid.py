@@ -6,14 +6,16 @@ whose curve has one point per task (the 1–5 score mapped onto the map's scale)
 and a participant per actor. Export writes a map back the same way, so
 import → export → import gives the same map.
 
-Real diagrams are messy, and the parser reads what Mermaid reads and more:
-``Task:5:Me`` without spaces, full-width colons (``任务：5：我``), scores
-outside 1–5 (clamped, with a warning), decimal or missing scores, ``%%``
-comments on their own line or after a statement, ``%%{init}%%`` directives,
-YAML front matter with a title, Markdown code fences, tabs, `accTitle` and
-`accDescr`, and tasks before any section (they go in a default stage). A task
-name may contain colons ("Call at 10:30: 4: Me"): the score is the last field
-that is a number. Anything it has to guess is reported as ``line N: ...``.
+What is a diagram is Mermaid's to say: `storage.mermaid_grammar` reads the
+text exactly as mermaid 12.3.0 does (front matter, `%%{init}%%` directives,
+`%%` comments, `accTitle`/`accDescr`, `title`, `section`, tasks `name: score:
+actors`), so a file Mermaid accepts imports and one it rejects is refused with
+one line naming the file's line. A Markdown page's ```mermaid block is read as
+the diagram. Within what Mermaid accepts this module reads a few values more
+kindly than Mermaid draws them, each with a ``line N: ...`` warning: a score
+that is blank or not a number is 3 (neutral), one outside 1–5 is clamped,
+text after `%%` inside a statement is dropped as the comment it was meant to
+be, and tasks before any section go in a stage called "Journey".
 """
 
 from __future__ import annotations
@@ -29,6 +31,20 @@ from journey.models import LaneKind
 from journey.ops._common import MAX_NAME, MAX_TEXT
 from journey.queries import load_map
 
+from .mermaid_grammar import (
+    JS_SPACE,
+    MermaidError,
+    Statement,
+    cut,
+    decode_entities,
+    js_strip,
+    quote,
+    read_journey,
+)
+
+__all__ = ["MermaidError", "MermaidImportResult", "MermaidJourney", "export_mermaid",
+           "export_mermaid_file", "import_mermaid", "parse_mermaid", "read_mermaid_file"]
+
 MERMAID_MIN, MERMAID_MAX = 1, 5
 NEUTRAL = 3.0
 DEFAULT_SECTION = "Journey"
@@ -38,14 +54,13 @@ MAP_NAME = "Current state"
 # Mermaid's journey lexer ends task names at ':' '#' ';' (and '%%' starts a
 # comment). Export writes look-alikes so the diagram renders; import maps them back.
 _ESCAPES = (("%%", "%\u200b%"), (":", "\u2236"), ("#", "\u266f"), (";", "\u037e"))
-_NUMBER = re.compile(r"^[-+]?\d+(?:[.,]\d+)?$")
-_OTHER_DIAGRAMS = ("graph", "flowchart", "sequencediagram", "classdiagram", "statediagram",
-                   "erdiagram", "gantt", "pie", "mindmap", "timeline", "gitgraph", "quadrantchart",
-                   "requirementdiagram", "c4context", "sankey", "xychart", "block")
-
-
-class MermaidError(WaymarkError):
-    """A file that is not a readable Mermaid journey diagram."""
+# JavaScript's Number() on a score: decimal (with exponent), Infinity, 0x/0o/0b.
+_JS_DECIMAL = re.compile(r"[+-]?(?:Infinity|(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)")
+_JS_RADIX = re.compile(r"0(?:[xX][0-9a-fA-F]+|[oO][0-7]+|[bB][01]+)")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# A note text that Mermaid would read as a keyword, a comment or a directive.
+_NOT_A_TASK = re.compile(r"(?:title\s|section\s|journey\b|acc(?:title|descr)\s*[:{]|%)",
+                         re.IGNORECASE | re.ASCII)
 
 
 @dataclass
@@ -99,7 +114,7 @@ class MermaidImportResult:
 def _unescape(text: str) -> str:
     for plain, look_alike in _ESCAPES:
         text = text.replace(look_alike, plain)
-    return text
+    return text.removeprefix("\u200b")
 
 
 def _escape(text: str) -> str:
@@ -109,175 +124,108 @@ def _escape(text: str) -> str:
     return text
 
 
-def _strip_comment(line: str) -> str:
-    """Cut a `%%` comment (whole-line or trailing); `%%{...}%%` directives go too."""
-    cut = line.find("%%")
-    return line if cut < 0 else line[:cut]
+class _Reader:
+    """Gives the grammar's statements their meaning, collecting the warnings."""
 
+    def __init__(self) -> None:
+        self.warnings: list[str] = []
 
-def _cap(text: str, limit: int, what: str, line: int, warnings: list[str]) -> str:
-    if len(text) > limit:
-        warnings.append(f"line {line}: {what} cut to {limit:,} characters")
-        return text[:limit]
-    return text
+    def warn(self, line: int, message: str) -> None:
+        self.warnings.append(f"line {line}: {message}")
 
+    def text(self, raw: str, line: int, what: str, limit: int) -> str:
+        """A name as Waymark keeps it: entities decoded, a trailing `%%` comment
+        dropped, whitespace collapsed, control characters removed, cut to `limit`."""
+        value = decode_entities(raw)
+        if "%%" in value:
+            value = value[:value.index("%%")]
+            self.warn(line, f"text after '%%' dropped (Mermaid shows it as part of the {what})")
+        value = " ".join(value.split())
+        if _CONTROL.search(value):
+            value = _CONTROL.sub("", value)
+            self.warn(line, f"control characters removed from the {what}")
+        value = _unescape(value)
+        if len(value) > limit:
+            self.warn(line, f"the {what} cut to {limit:,} characters")
+            value = value[:limit]
+        return value
 
-def _parse_score(raw: str, line: int, warnings: list[str]) -> float:
-    value = raw.strip()
-    if not value:
-        warnings.append(f"line {line}: no score; used {NEUTRAL:g} (neutral)")
-        return NEUTRAL
-    if not _NUMBER.match(value):
-        warnings.append(f"line {line}: score {value!r} is not a number; used {NEUTRAL:g} "
-                        f"(neutral)")
-        return NEUTRAL
-    score = float(value.replace(",", "."))
-    clamped = float(min(MERMAID_MAX, max(MERMAID_MIN, score)))
-    if clamped != score:
-        warnings.append(f"line {line}: score {value} clamped to {clamped:g}")
-    return clamped
+    def score(self, raw: str, line: int) -> float:
+        value = js_strip(decode_entities(raw))
+        if "%%" in value:
+            value = js_strip(value[:value.index("%%")])
+        if not value:
+            self.warn(line, f"no score; used {NEUTRAL:g} (neutral)")
+            return NEUTRAL
+        if _JS_DECIMAL.fullmatch(value):
+            number = float(value.replace("Infinity", "inf"))
+        elif _JS_RADIX.fullmatch(value):
+            number = float(int(value, 0))
+        else:
+            self.warn(line, f"score {quote(value)} is not a number; used {NEUTRAL:g} (neutral)")
+            return NEUTRAL
+        clamped = float(min(MERMAID_MAX, max(MERMAID_MIN, number)))
+        if clamped != number:
+            self.warn(line, f"score {cut(value)} clamped to {clamped:g}")
+        return clamped
 
-
-def _parse_task(body: str, line: int, warnings: list[str]) -> MermaidTask | None:
-    parts = body.replace("\uff1a", ":").split(":")
-    score_at = next((i for i in range(len(parts) - 1, 0, -1)
-                     if _NUMBER.match(parts[i].strip())), None)
-    if score_at is None:
-        text, score_raw, actors_raw = parts[0], ":".join(parts[1:2]), ",".join(parts[2:])
-        if len(parts) == 1:
-            score_raw = ""
-    else:
-        text = ":".join(parts[:score_at])
-        score_raw, actors_raw = parts[score_at], ",".join(parts[score_at + 1:])
-    text = _unescape(" ".join(text.split()))
-    if not text:
-        warnings.append(f"line {line}: a task without a name was skipped")
-        return None
-    score = _parse_score(score_raw, line, warnings)
-    actors: list[str] = []
-    for actor in actors_raw.replace("\uff0c", ",").replace("、", ",").split(","):
-        actor = _unescape(" ".join(actor.split()))
-        if actor and actor.casefold() not in (a.casefold() for a in actors):
-            actors.append(_cap(actor, MAX_NAME, "an actor's name", line, warnings))
-    return MermaidTask(_cap(text, MAX_TEXT, "the task", line, warnings), score, actors, line)
-
-
-def _only_fenced_journey(lines: list[str]) -> list[str]:
-    """In a Markdown page, keep only the ```mermaid block that holds a journey
-    (other lines become blank, so line numbers still match the file)."""
-    start = None
-    for k, line in enumerate(lines):
-        fence = line.strip()
-        if start is None and re.match(r"^(```|~~~)\s*\{?\s*mermaid\b", fence, re.IGNORECASE):
-            start = k
-        elif start is not None and fence.startswith(("```", "~~~")):
-            block = lines[start + 1:k]
-            if any(re.match(r"^\s*journey\b", b, re.IGNORECASE) for b in block):
-                return [""] * (start + 1) + block + [""] * (len(lines) - k)
-            start = None
-    return lines
+    def task(self, statement: Statement) -> MermaidTask | None:
+        line = statement.line
+        pieces = statement.data.split(":")  # as journeyDb.addTask splits the data
+        name = self.text(statement.value, line, "task", MAX_TEXT)
+        if len(pieces) > 2 and js_strip(":".join(pieces[2:])):
+            self.warn(line, f"Mermaid ignores {quote(':' + ':'.join(pieces[2:]).rstrip())} "
+                            f"after the actors")
+        if not name:
+            self.warn(line, "a task without a name was skipped")
+            return None
+        score = self.score(pieces[0], line)
+        actors: list[str] = []
+        for raw in pieces[1].split(",") if len(pieces) > 1 else []:
+            actor = self.text(raw, line, "actor's name", MAX_NAME)
+            if actor and actor.casefold() not in (a.casefold() for a in actors):
+                actors.append(actor)
+        return MermaidTask(name, score, actors, line)
 
 
 def parse_mermaid(text: str) -> MermaidJourney:
-    """Read a journey diagram; raises MermaidError only when it is not one at all."""
-    lines = _only_fenced_journey(text.replace("\ufeff", "").splitlines())
-    warnings: list[str] = []
-    title = front_title = acc_title = description = ""
-    i = 0
-    # Before `journey`: blank lines, comments, directives, a code fence, front matter.
-    while i < len(lines):
-        stripped = lines[i].strip()
-        low = stripped.casefold()
-        if stripped == "---":  # YAML front matter: only its title matters here
-            end = next((j for j in range(i + 1, len(lines)) if lines[j].strip() == "---"), None)
-            if end is None:
-                raise MermaidError(f"line {i + 1}: front matter (---) is never closed")
-            for j in range(i + 1, end):
-                m = re.match(r"^title\s*:\s*(.*)$", lines[j])
-                if m:
-                    front_title = m.group(1).strip().strip("\"'")
-            i = end + 1
-            continue
-        if stripped.startswith("%%{") and "}%%" not in stripped:
-            while i < len(lines) and "}%%" not in lines[i]:
-                i += 1
-            i += 1
-            continue
-        body = _strip_comment(stripped).strip()
-        if not body or body.startswith(("```", "~~~")):
-            i += 1
-            continue
-        if re.match(r"^journey\b", low):
-            rest = body[len("journey"):].strip()
-            if rest:
-                warnings.append(f"line {i + 1}: text after 'journey' ignored")
-            break
-        first = re.split(r"[\s;{]", low, maxsplit=1)[0]
-        if re.sub(r"-v2$", "", first) in _OTHER_DIAGRAMS:
-            raise MermaidError(f"line {i + 1}: this is a Mermaid {body.split()[0]!r} diagram, "
-                               f"not a journey")
-        raise MermaidError(f"line {i + 1}: expected 'journey' to start the diagram, "
-                           f"found {body[:40]!r}")
-    else:
-        raise MermaidError("no 'journey' line: this is not a Mermaid journey diagram")
-
+    """Read a journey diagram as Mermaid does; MermaidError (one line, ``line N: ...``)
+    when Mermaid would not draw it."""
+    diagram = read_journey(text)
+    reader = _Reader()
+    title = acc_title = description = ""
     sections: list[MermaidSection] = []
-    i += 1
-    while i < len(lines):
-        n = i + 1
-        raw = lines[i]
-        i += 1
-        if raw.strip().startswith("%%{") and "}%%" not in raw:
-            while i < len(lines) and "}%%" not in lines[i - 1]:
-                i += 1
-            continue
-        body = _strip_comment(raw).strip()
-        if not body or body.startswith(("```", "~~~", "#")):
-            continue
-        low = body.casefold()
-        m = re.match(r"^acc(title|descr)\s*(:|\{)\s*(.*)$", body, re.IGNORECASE)
-        if m:
-            kind, sep, value = m.group(1).casefold(), m.group(2), m.group(3)
-            if sep == "{":  # accDescr { ... } may span lines, up to the closing brace
-                chunks = []
-                while "}" not in value and i < len(lines):
-                    chunks.append(value)
-                    value = lines[i]
-                    i += 1
-                chunks.append(value.split("}", 1)[0])
-                value = "\n".join(c.strip() for c in chunks)
-            if kind == "title":
-                acc_title = value.strip()
-            else:
-                description = value.strip()
-            continue
-        if re.match(r"^journey\b", low):
-            warnings.append(f"line {n}: a second 'journey' line was ignored")
-            continue
-        m = re.match(r"^title(?:\s*:\s*|\s+)(.*)$", body, re.IGNORECASE)
-        if m:  # as in Mermaid, `title` wins even when the rest has colons
-            title = _unescape(" ".join(m.group(1).split()))
-            continue
-        m = re.match(r"^section(?:\s*:\s*|\s+|$)(.*)$", body, re.IGNORECASE)
-        if m:
-            name = _unescape(" ".join(m.group(1).split()))
+    for st in diagram.statements:
+        if st.kind == "title":
+            if st.spans:
+                reader.warn(st.line, f"'title' has no text on its line, so Mermaid takes line "
+                                     f"{st.line + 1} as the title")
+            title = reader.text(st.value, st.line, "title", MAX_NAME)
+        elif st.kind == "acc_title":
+            acc_title = js_strip(st.value)
+        elif st.kind == "acc_descr":
+            description = "\n".join(x.strip(JS_SPACE) for x in js_strip(st.value).split("\n"))
+        elif st.kind == "section":
+            if st.spans:
+                reader.warn(st.line, f"'section' has no name on its line, so Mermaid takes "
+                                     f"line {st.line + 1} as its name")
+            name = reader.text(st.value, st.line, "section name", MAX_NAME)
             if not name:
                 name = f"Section {len(sections) + 1}"
-                warnings.append(f"line {n}: a section without a name was called {name!r}")
-            sections.append(MermaidSection(_cap(name, MAX_NAME, "the section name", n,
-                                                warnings), n))
-            continue
-        task = _parse_task(body, n, warnings)
-        if task is None:
-            continue
-        if not sections:
-            sections.append(MermaidSection(DEFAULT_SECTION, n))
-            warnings.append(f"line {n}: tasks before the first section were put in a "
-                            f"stage called {DEFAULT_SECTION!r}")
-        sections[-1].tasks.append(task)
-    return MermaidJourney(_cap(title or front_title or acc_title, MAX_NAME, "the title", 1,
-                               warnings), sections, warnings, acc_title, description)
-
+                reader.warn(st.line, f"a section without a name was called {name!r}")
+            sections.append(MermaidSection(name, st.line))
+        else:
+            task = reader.task(st)
+            if task is None:
+                continue
+            if not sections:
+                sections.append(MermaidSection(DEFAULT_SECTION, st.line))
+                reader.warn(st.line, f"tasks before the first section were put in a stage "
+                                     f"called {DEFAULT_SECTION!r}")
+            sections[-1].tasks.append(task)
+    front = " ".join(_CONTROL.sub("", diagram.front_title).split())
+    chosen = title or front or " ".join(_CONTROL.sub("", acc_title).split())
+    return MermaidJourney(chosen[:MAX_NAME], sections, reader.warnings, acc_title, description)
 
 
 # -- import -----------------------------------------------------------------------
@@ -319,8 +267,6 @@ def import_mermaid(db: Db, text: str, title: str | None = None,
     scale (one of `journey.ops.SCALES`). The result's warnings say what was
     guessed, clamped or skipped, each as ``line N: ...``."""
     journey = parse_mermaid(text)
-    if not journey.sections:
-        raise MermaidError("the diagram has no sections or tasks to import")
     if tuple(scale) not in ops.SCALES:
         raise WaymarkError("scale must be one of "
                            + ", ".join(f"{a}…{b}" for a, b in ops.SCALES))
@@ -360,6 +306,13 @@ def _scores_for(notes: int, points: list[float]) -> list[float | None]:
     return [points[round(i * (len(points) - 1) / max(1, notes - 1))] for i in range(notes)]
 
 
+def _task_name(text: str) -> str:
+    """A note's text as a task name that Mermaid reads as one: escaped, and with a
+    zero-width space in front when it would start like a keyword or a comment."""
+    name = _escape(text) or "(empty note)"
+    return "\u200b" + name if _NOT_A_TASK.match(name) else name
+
+
 def _fmt(score: float) -> str:
     return f"{score:g}"
 
@@ -384,14 +337,14 @@ def export_mermaid(db: Db, map_id: str) -> str:
         values = [from_scale(p.score, scale) for p in points]
         if notes:
             for note, score in zip(notes, _scores_for(len(notes), values), strict=True):
-                line = f"      {_escape(note.text) or '(empty note)'}: " \
+                line = f"      {_task_name(note.text)}: " \
                        f"{_fmt(NEUTRAL if score is None else score)}"
                 actors = [_escape(a).replace(",", " ") for a in note.author.split(",")]
                 actors = [a for a in actors if a]
                 out.append(line + (f": {', '.join(actors)}" if actors else ""))
         else:
             for point, score in zip(points, values, strict=True):
-                out.append(f"      {_escape(point.label or stage.name)}: {_fmt(score)}")
+                out.append(f"      {_task_name(point.label or stage.name)}: {_fmt(score)}")
     return "\n".join(out) + "\n"
 
 
