@@ -9,12 +9,14 @@ STAMP  := $(VENV)/.installed
 # What the real-window tests drive the app with (tests/realwin/): an X server,
 # a window manager, xdotool, ImageMagick's screenshots and Qt's xcb libraries;
 # LibreOffice Calc (soffice) opens exported CSV in tests/test_csv_edges.py; strace
-# shows the atomic writer's fsyncs in tests/test_atomic_writes.py.
-X_TOOLS   := Xvfb openbox xdotool wmctrl import soffice strace
+# shows the atomic writer's fsyncs in tests/test_atomic_writes.py; pdftotext
+# (poppler-utils) reads the PDFs' text layer back in tests/test_scripts_pdf.py.
+X_TOOLS   := Xvfb openbox xdotool wmctrl import soffice strace pdftotext
 APT_PKGS  := xvfb openbox xdotool wmctrl imagemagick x11-utils libxcb-cursor0 libxcb-icccm4 \
              libxcb-keysyms1 libxkbcommon-x11-0 libxcb-xinerama0 libxcb-randr0 \
              libxcb-render-util0 libxcb-image0 libxcb-shape0 libxcb-xkb1 libegl1 \
-             libgl1 libfontconfig1 libdbus-1-3 libreoffice-calc-nogui strace
+             libgl1 libfontconfig1 libdbus-1-3 libreoffice-calc-nogui strace \
+             poppler-utils
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit("Waymark needs Python 3.11 or newer") if sys.version_info < (3, 11) else None'

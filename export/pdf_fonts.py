@@ -21,6 +21,15 @@ PDF_FONT_NAMES: dict[str, str] = {
     "sans": "Waymark-DejaVuSans",
     "sans-bold": "Waymark-DejaVuSans-Bold",
     "cjk": "Waymark-DroidSansFallback",
+    "hebrew": "Waymark-NotoSansHebrew",
+    "hebrew-bold": "Waymark-NotoSansHebrew-Bold",
+    "arabic": "Waymark-NotoSansArabic",
+    "arabic-bold": "Waymark-NotoSansArabic-Bold",
+    "devanagari": "Waymark-NotoSansDevanagari",
+    "devanagari-bold": "Waymark-NotoSansDevanagari-Bold",
+    "thai": "Waymark-NotoSansThai",
+    "thai-bold": "Waymark-NotoSansThai-Bold",
+    "hangul": "Waymark-NanumGothic",
 }
 
 
@@ -33,6 +42,44 @@ def register_fonts() -> dict[str, str]:
     for key in FACE_FILES:
         pdfmetrics.registerFont(TTFont(PDF_FONT_NAMES[key], str(font_path(key))))
     return dict(PDF_FONT_NAMES)
+
+
+def _utf16(cp: int) -> str:
+    if cp <= 0xFFFF:
+        return f"{cp:04X}"
+    cp -= 0x10000
+    return f"{0xD800 + (cp >> 10):04X}{0xDC00 + (cp & 0x3FF):04X}"
+
+
+def to_unicode_cmap(fontname: str, subset) -> str:
+    """reportlab's ToUnicode CMap, fixed twice: characters beyond U+FFFF as UTF-16
+    surrogate pairs (reportlab writes five hex digits, which readers take for another
+    character: 😀 U+1F600 extracted as U+1F60), and a shaped glyph's private-use code
+    mapped to the text it stands for (`pdf_shaping.TO_UNICODE`)."""
+    from .pdf_shaping import TO_UNICODE
+
+    pairs = []
+    for i, v in enumerate(subset):
+        text = TO_UNICODE.get(v)
+        if text is None:
+            pairs.append(f"<{i:02X}> <{_utf16(v)}>")
+        elif text:
+            pairs.append(f"<{i:02X}> <{''.join(_utf16(ord(c)) for c in text)}>")
+    return "\n".join([
+        "/CIDInit /ProcSet findresource begin", "12 dict begin", "begincmap",
+        "/CIDSystemInfo", f"<< /Registry ({fontname})", f"/Ordering ({fontname})",
+        "/Supplement 0", ">> def", f"/CMapName /{fontname} def", "/CMapType 2 def",
+        "1 begincodespacerange", f"<00> <{len(subset) - 1:02X}>", "endcodespacerange",
+        f"{len(pairs)} beginbfchar", *pairs,
+        "endbfchar", "endcmap", "CMapName currentdict /CMap defineresource pop", "end", "end"])
+
+
+def fix_text_layer() -> None:
+    """Make reportlab write `to_unicode_cmap` for every TrueType subset."""
+    from reportlab.pdfbase import ttfonts
+
+    if ttfonts.makeToUnicodeCMap is not to_unicode_cmap:
+        ttfonts.makeToUnicodeCMap = to_unicode_cmap
 
 
 def new_canvas(target: str | os.PathLike[str] | Any, pagesize: tuple[float, float],

@@ -3,9 +3,10 @@
 It draws exactly the layout's rectangles and text lines (one layout, many
 renderers) where `poster_plan.plan_poster` put them, so the poster is what the
 room saw. Text is set in the bundled TrueType faces, each run in the face
-`journey.fonts` chose for it; a character they lack comes from a system
-TrueType font, and one no font has is drawn as □ and reported
-(`font_fallback`). Every font used is subset and embedded. The file is
+`journey.fonts` chose for it, shaped and in visual order (`pdf_shaping`); a
+character they lack comes from a system TrueType font, and one no font has is
+drawn as □ and reported (`font_fallback`). Every font used is subset and
+embedded. The file is
 written next to the target and moved into place, so a failed or cancelled
 export never leaves half a poster behind. No Qt here: the CLI and a worker
 thread write PDFs without a Qt application.
@@ -23,8 +24,8 @@ from journey.layout import MapLayout, Rect, TextLine
 from journey.queries import MapData
 from storage.atomic import atomic_file
 
-from .font_fallback import SUBSTITUTE, SystemFace, is_invisible, split_runs
-from .pdf_fonts import new_canvas, register_fonts
+from .pdf_fonts import fix_text_layer, new_canvas, register_fonts
+from .pdf_shaping import PdfLine, draw_line, pdf_line
 from .poster_parts import Drawing
 from .poster_plan import (  # noqa: F401  (re-exported: the public poster API)
     ExportCancelled,
@@ -54,45 +55,6 @@ from .theme import (
 WHITE: RGB = (1.0, 1.0, 1.0)
 
 
-def _utf16(cp: int) -> str:
-    if cp <= 0xFFFF:
-        return f"{cp:04X}"
-    cp -= 0x10000
-    return f"{0xD800 + (cp >> 10):04X}{0xDC00 + (cp & 0x3FF):04X}"
-
-
-def _to_unicode_cmap(fontname: str, subset) -> str:
-    """reportlab's ToUnicode CMap, with characters beyond U+FFFF as UTF-16 surrogate
-    pairs: reportlab writes them as five hex digits, which readers take for another
-    character (😀 U+1F600 extracts as U+1F60), so search and copy would lose them."""
-    return "\n".join([
-        "/CIDInit /ProcSet findresource begin", "12 dict begin", "begincmap",
-        "/CIDSystemInfo", f"<< /Registry ({fontname})", f"/Ordering ({fontname})",
-        "/Supplement 0", ">> def", f"/CMapName /{fontname} def", "/CMapType 2 def",
-        "1 begincodespacerange", f"<00> <{len(subset) - 1:02X}>", "endcodespacerange",
-        f"{len(subset)} beginbfchar",
-        *(f"<{i:02X}> <{_utf16(v)}>" for i, v in enumerate(subset)),
-        "endbfchar", "endcmap", "CMapName currentdict /CMap defineresource pop", "end", "end"])
-
-
-def _fix_reportlab_text_layer() -> None:
-    from reportlab.pdfbase import ttfonts
-
-    if ttfonts.makeToUnicodeCMap is not _to_unicode_cmap:
-        ttfonts.makeToUnicodeCMap = _to_unicode_cmap
-
-
-def _system_font(face: SystemFace) -> str:
-    """Register a system TrueType font with reportlab once; returns its name."""
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
-
-    name = f"Waymark-Fallback-{face.path.stem}"
-    if name not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(TTFont(name, str(face.path)))
-    return name
-
-
 class MapPainter:
     """Draws a MapLayout on a reportlab canvas whose CTM maps layout (x, y) to (x, -y).
 
@@ -104,63 +66,26 @@ class MapPainter:
         self.c = canvas
         self.layout = layout
         self.fonts = register_fonts()
-        _fix_reportlab_text_layer()
-        # (text, bold) -> (exact, [(font, drawn text, dx em, horizontal scale %)])
-        self._cache: dict[tuple[str, bool], tuple[bool, list]] = {}
+        fix_text_layer()
+        self._cache: dict[tuple[str, bool], PdfLine] = {}
         self.missing: set[str] = set()  # drawn as □
         self.fallback: set[str] = set()  # system font files used
         self.warnings: list[str] = []
 
     # -- text --------------------------------------------------------------
-    def _runs(self, text: str, bold: bool) -> tuple[bool, list]:
+    def _line(self, text: str, bold: bool) -> PdfLine:
         key = (text, bold)
         out = self._cache.get(key)
-        if out is not None:
-            return out
-        face = "sans-bold" if bold else "sans"
-        if text.isascii():  # the primary face covers ASCII: skip the per-char lookup
-            out = (True, [(self.fonts[face], text, 0.0, 100.0)])
-        else:
-            runs, exact = [], True
-            for r in split_runs(text, face):
-                if isinstance(r.face, SystemFace):
-                    font = _system_font(r.face)
-                    self.fallback.add(str(r.face.path))
-                    exact = False
-                elif r.face == SUBSTITUTE:
-                    font = self.fonts["sans"]
-                    self.missing.update(ch for ch in r.text if not is_invisible(ch))
-                    exact = False
-                else:
-                    font = self.fonts[r.face]
-                hs = 100.0
-                if r.drawn_width > 0 and abs(r.drawn_width - r.width) > 1e-3 * max(1, r.width):
-                    hs = max(40.0, min(250.0, 100 * r.width / r.drawn_width))
-                if r.drawn:
-                    runs.append((font, r.drawn, r.dx, hs))
-            out = (exact, runs)
-        self._cache[key] = out
+        if out is None:
+            out = self._cache[key] = pdf_line(text, bold)
+            self.missing |= out.missing
+            self.fallback |= out.fallback
         return out
 
     def text(self, t, line: TextLine) -> None:
-        """One layout line at exactly its x/baseline/size, face by face."""
-        if not line.text:
-            return
-        exact, runs = self._runs(line.text, line.bold)
-        if exact:
-            t.setTextOrigin(line.x, -line.baseline)
-            for font, s, _, _ in runs:
-                t.setFont(font, line.size)
-                t.textOut(s)
-            return
-        for font, s, dx, hs in runs:  # each run where the layout measured it
-            t.setTextOrigin(line.x + dx * line.size, -line.baseline)
-            t.setFont(font, line.size)
-            if hs != 100.0:
-                t.setHorizScale(hs)
-            t.textOut(s)
-            if hs != 100.0:
-                t.setHorizScale(100)
+        """One layout line at exactly its x/baseline/size: shaped, in visual order."""
+        if line.text:
+            draw_line(t, self._line(line.text, line.bold), line.x, -line.baseline, line.size)
 
     def lines(self, lines, colour: RGB | None = None) -> None:
         t = self.c.beginText()

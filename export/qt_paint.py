@@ -161,33 +161,56 @@ def lod_of(painter: QPainter) -> float:
 # -- fonts ------------------------------------------------------------------
 
 _FAMILIES: dict[str, str] = {}
+_FALLBACK_FAMILIES = {"sans": "DejaVu Sans", "sans-bold": "DejaVu Sans",
+                      "cjk": "Droid Sans Fallback", "hangul": "NanumGothic"}
 
 
 def ensure_fonts() -> dict[str, str]:
     """Register the bundled TTFs with Qt once; returns face key -> family name.
 
     Needs a QGuiApplication. Registering the very files the layout measured
-    keeps Qt's metrics equal to the layout's and the PDF's."""
+    keeps Qt's metrics equal to the layout's and the PDF's. The app's family
+    (DejaVu Sans) falls back to the bundled script faces — Hebrew, Arabic,
+    Devanagari, Thai, Hangul, CJK — so any QFont of it (editors, dialogs) draws
+    those scripts from assets/, never from whatever the machine has."""
     if _FAMILIES:
         return _FAMILIES
     if QGuiApplication.instance() is None:
         raise RuntimeError("create a QGuiApplication before painting Waymark text")
-    fallback = {"sans": "DejaVu Sans", "sans-bold": "DejaVu Sans", "cjk": "Droid Sans Fallback"}
     for key in jfonts.FACE_FILES:
         fid = QFontDatabase.addApplicationFont(str(jfonts.font_path(key)))
         families = QFontDatabase.applicationFontFamilies(fid) if fid >= 0 else []
-        _FAMILIES[key] = families[0] if families else fallback[key]
+        guess = _FALLBACK_FAMILIES.get(key) or "Noto Sans " + key.split("-")[0].title()
+        _FAMILIES[key] = families[0] if families else guess
+    extra = [_FAMILIES[k] for k in ("hebrew", "arabic", "devanagari", "thai", "hangul", "cjk")]
+    QFont.insertSubstitutions(_FAMILIES["sans"], extra)
     return _FAMILIES
 
 
+_SYSTEM_FAMILIES: dict[str, str] = {}
+
+
+def _system_family(path: str) -> str | None:
+    """A system TrueType file `font_fallback` found, registered with Qt once."""
+    if path not in _SYSTEM_FAMILIES:
+        fid = QFontDatabase.addApplicationFont(path)
+        families = QFontDatabase.applicationFontFamilies(fid) if fid >= 0 else []
+        _SYSTEM_FAMILIES[path] = families[0] if families else ""
+    return _SYSTEM_FAMILIES[path] or None
+
+
 def face_font(key: str, pixel_size: int = REF_PX) -> QFont:
-    """A QFont for a face key: unhinted and unkerned so advances match the layout."""
+    """A QFont for a face key: unhinted so advances match the layout; unkerned, except
+    in the faces the layout measures shaped (kerning is part of their shaping)."""
     families = ensure_fonts()
-    font = QFont(families.get(key, families["sans"]))
+    if key.startswith("system:"):
+        font = QFont(_system_family(key[7:]) or families["sans"])
+    else:
+        font = QFont(families.get(key, families["sans"]))
     font.setPixelSize(max(1, pixel_size))
-    font.setBold(key == "sans-bold")
+    font.setBold(key.endswith("-bold"))
     font.setHintingPreference(QFont.HintingPreference.PreferNoHinting)
-    font.setKerning(False)
+    font.setKerning(key in jfonts.SHAPED)
     font.setStyleStrategy(QFont.StyleStrategy.PreferAntialias)
     return font
 
@@ -214,25 +237,49 @@ def _ref_font(key: str) -> tuple[QFont, float]:
     return hit
 
 
+def _static(text: str) -> QStaticText:
+    st = QStaticText(text)
+    st.setTextFormat(Qt.TextFormat.PlainText)
+    st.setPerformanceHint(QStaticText.PerformanceHint.AggressiveCaching)
+    return st
+
+
 def text_runs(text: str, bold: bool, size: float) -> tuple[TextRun, ...]:
-    """The cached, laid-out runs of one line (a new size or text lays out once)."""
+    """The cached, laid-out runs of one line (a new size or text lays out once).
+
+    Runs come in visual order (`journey.shaping.visual_runs`), each where the
+    layout measured it; Qt shapes inside a run, and a right-to-left run starts
+    with RLM so Qt sets it right to left even when it holds only neutrals. A
+    character no bundled face has comes from the system font `font_fallback`
+    found for the PDF, or is drawn as □ — what the export's warning says."""
     key = (text, bold, size)
     hit = _RUNS.get(key)
     if hit is not None:
         return hit
     if len(_RUNS) >= _RUN_CACHE_MAX:
         _RUNS.clear()
+    from journey.shaping import visual_runs
+
+    from .font_fallback import SUBSTITUTE, SystemFace, split_runs
+
     style = "sans-bold" if bold else "sans"
-    m = jfonts.metrics(style)
-    x = 0.0
     out = []
-    for face_key, chunk in jfonts.runs(text, style):
-        font, ascent = _ref_font("sans-bold" if face_key == "sans-bold" else face_key)
-        st = QStaticText(chunk)
-        st.setTextFormat(Qt.TextFormat.PlainText)
-        st.setPerformanceHint(QStaticText.PerformanceHint.AggressiveCaching)
-        out.append(TextRun(font, st, x, -ascent))
-        x += m.width(chunk, REF_PX)
+    for vr in visual_runs(text, style):
+        if vr.face is not None:
+            font, ascent = _ref_font(vr.face)
+            out.append(TextRun(font, _static(("\u200f" if vr.rtl else "") + vr.text),
+                               vr.dx * REF_PX, -ascent))
+            continue
+        for r in split_runs(vr.text, style):
+            if isinstance(r.face, SystemFace):
+                face_key, chunk = r.face.key, r.drawn
+            elif r.face == SUBSTITUTE:
+                face_key, chunk = "sans", r.drawn
+            else:
+                face_key, chunk = r.face, r.drawn
+            if chunk:
+                font, ascent = _ref_font(face_key)
+                out.append(TextRun(font, _static(chunk), (vr.dx + r.dx) * REF_PX, -ascent))
     hit = tuple(out)
     _RUNS[key] = hit
     return hit

@@ -4,6 +4,10 @@ Every paragraph of the report sets its text run by run in the face
 `journey.fonts` picks (DejaVu Sans; Droid Sans Fallback for Chinese and
 Japanese), escaped, so a note like ``<b>&</b>`` prints as typed and no
 standard-14 font is ever referenced. CJK paragraphs wrap between characters.
+User text in a script that needs the bidi algorithm or shaping (Hebrew, Arabic,
+Devanagari, Thai) is a `ScriptParagraph` instead: wrapped with the layout's
+metrics and drawn line by line like the poster (`pdf_shaping`), since
+reportlab's paragraphs lay such text out left to right and unshaped.
 """
 
 from __future__ import annotations
@@ -15,11 +19,14 @@ from reportlab.lib import colors
 from reportlab.lib.enums import TA_LEFT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase.pdfmetrics import registerFontFamily
-from reportlab.platypus import Paragraph
+from reportlab.platypus import Flowable, Paragraph
 
-from journey.fonts import runs
+from journey.fonts import SHAPED, runs
+from journey.shaping import has_rtl, levels
+from journey.text import wrap
 
-from .pdf_fonts import register_fonts
+from .pdf_fonts import fix_text_layer, register_fonts
+from .pdf_shaping import draw_line, pdf_line
 from .report_charts import INK, MUTED, NAVY
 
 
@@ -89,10 +96,93 @@ def para(markup: str, style: str = "body", cjk: bool = False, **kw) -> Paragraph
     return Paragraph(markup, st, **kw)
 
 
+def needs_shaping(text: str) -> bool:
+    """True when reportlab's Paragraph would print `text` wrongly (RTL or shaped)."""
+    return bool(text) and (has_rtl(text) or any(face in SHAPED for face, _ in runs(text)))
+
+
 def text(value: str, style: str = "body", bold: bool = False, prefix: str = "",
-         suffix: str = "", **kw) -> Paragraph:
+         suffix: str = "", **kw) -> Flowable:
     """A paragraph of user text (escaped), with optional trusted markup around it."""
+    if needs_shaping(value) and "<" not in prefix:
+        return ScriptParagraph(prefix + value, styles()[style], bold, suffix,
+                               kw.get("bulletText"))
     return para(prefix + rich(value, bold) + suffix, style, has_cjk(value), **kw)
+
+
+class ScriptParagraph(Flowable):
+    """User text laid out like a note on the poster: wrapped with the layout's metrics,
+    each line shaped and in visual order; right-aligned when the text is right to left.
+    Trusted markup after it (votes, author, tags) follows as a Paragraph of its own."""
+
+    def __init__(self, value: str, style: ParagraphStyle, bold: bool = False,
+                 suffix: str = "", bullet: str | None = None,
+                 lines: list[str] | None = None) -> None:
+        super().__init__()
+        self.value, self.style, self.bold, self.bullet = value, style, bold, bullet
+        self.suffix = suffix
+        self.rtl = bool(levels(value.strip() or " ")[0] % 2) if has_rtl(value) else False
+        self._lines = lines
+        self._tail: Paragraph | None = None
+        self.spaceBefore, self.spaceAfter = style.spaceBefore, style.spaceAfter
+
+    def _text_width(self, aw: float) -> float:
+        return max(10.0, aw - self.style.leftIndent - self.style.rightIndent)
+
+    def wrap(self, aw: float, ah: float) -> tuple[float, float]:
+        st = self.style
+        face = "sans-bold" if self.bold else "sans"
+        if self._lines is None:
+            self._lines = [ln for ln in wrap(self.value, self._text_width(aw), st.fontSize,
+                                             face)] or [""]
+        h = len(self._lines) * st.leading
+        if self.suffix.strip():
+            tail_style = ParagraphStyle(st.name + "-tail", parent=st, spaceBefore=0,
+                                        spaceAfter=0)
+            self._tail = Paragraph(self.suffix.strip(), tail_style)
+            h += self._tail.wrap(aw, ah)[1]
+        self.width, self.height = aw, h
+        return aw, h
+
+    def split(self, aw: float, ah: float) -> list[Flowable]:
+        self.wrap(aw, ah)
+        n = int(ah // self.style.leading)
+        if n <= 0 or n >= len(self._lines or []):
+            return []
+        lines = self._lines or []
+        return [ScriptParagraph(self.value, self.style, self.bold, "", self.bullet, lines[:n]),
+                ScriptParagraph(self.value, self.style, self.bold, self.suffix, None,
+                                lines[n:])]
+
+    def draw(self) -> None:
+        fix_text_layer()
+        st, c = self.style, self.canv
+        fonts = register_fonts()
+        avail = self._text_width(self.width)
+        from journey.fonts import metrics
+
+        m = metrics("sans-bold" if self.bold else "sans")
+        top = self.height
+        if self.bullet:
+            t = c.beginText()
+            t.setFillColor(st.textColor)
+            t.setTextOrigin(st.bulletIndent, top - st.fontSize)
+            t.setFont(fonts["sans"], st.fontSize)
+            t.textOut(self.bullet)
+            c.drawText(t)
+        t = c.beginText()
+        t.setFillColor(st.textColor)
+        for i, line in enumerate(self._lines or []):
+            if not line:
+                continue
+            x = st.leftIndent
+            if self.rtl:
+                x += max(0.0, avail - m.width(line, st.fontSize))
+            draw_line(t, pdf_line(line, self.bold), x, top - st.fontSize - i * st.leading,
+                      st.fontSize)
+        c.drawText(t)
+        if self._tail is not None:
+            self._tail.drawOn(c, 0, 0)
 
 
 class Heading(Paragraph):

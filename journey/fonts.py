@@ -2,20 +2,25 @@
 
 The layout measures text with the advance widths of the same TrueType files
 that the PDF embeds and Qt draws with, so lines break identically everywhere.
-Each character is set in the first bundled face that has a glyph for it
-(DejaVu Sans for Latin, Greek and Cyrillic; Droid Sans Fallback for Chinese
-and Japanese), and `runs()` splits a line into same-face runs for renderers.
+Each character is set in the bundled face for its script when it has one
+(Noto Sans Hebrew, Arabic, Devanagari and Thai, NanumGothic for Hangul), else in
+the first face of the chain that has a glyph for it (DejaVu Sans for Latin,
+Greek and Cyrillic; Droid Sans Fallback for Chinese and Japanese), and `runs()`
+splits a line into same-face runs for renderers. Text in a face that needs
+shaping (`SHAPED`) is measured shaped, with HarfBuzz (`journey.shaping`), so
+the layout's widths are those the PDF and Qt draw.
 The advance widths come from the font's own tables (head, hhea, maxp, hmtx and
 the cmap subtable reportlab's parser would choose, read with `struct`), so they
 equal what reportlab's TrueType parser gives the PDF writer, without importing
 reportlab (and Pillow, which it imports) at every start; a font whose cmap is
-in another format than 12 is still read with reportlab.
+in another format than 4 or 12 is still read with reportlab.
 """
 
 from __future__ import annotations
 
 import struct
 from array import array
+from bisect import bisect_right
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
@@ -27,11 +32,33 @@ FACE_FILES: dict[str, str] = {
     "sans": "DejaVuSans.ttf",
     "sans-bold": "DejaVuSans-Bold.ttf",
     "cjk": "DroidSansFallbackFull.ttf",
+    "hebrew": "NotoSansHebrew-Regular.ttf",
+    "hebrew-bold": "NotoSansHebrew-Bold.ttf",
+    "arabic": "NotoSansArabic-Regular.ttf",
+    "arabic-bold": "NotoSansArabic-Bold.ttf",
+    "devanagari": "NotoSansDevanagari-Regular.ttf",
+    "devanagari-bold": "NotoSansDevanagari-Bold.ttf",
+    "thai": "NotoSansThai-Regular.ttf",
+    "thai-bold": "NotoSansThai-Bold.ttf",
+    "hangul": "NanumGothic.ttf",
 }
 FALLBACK_CHAIN: dict[str, tuple[str, ...]] = {
-    "sans": ("sans", "cjk"),
-    "sans-bold": ("sans-bold", "sans", "cjk"),
+    "sans": ("sans", "cjk", "hangul"),
+    "sans-bold": ("sans-bold", "sans", "cjk", "hangul"),
 }
+#: Faces whose text is shaped (contextual forms, conjuncts, marks) when measured and drawn.
+SHAPED = frozenset({"hebrew", "hebrew-bold", "arabic", "arabic-bold", "devanagari",
+                    "devanagari-bold", "thai", "thai-bold"})
+#: Code point ranges (first, last, script face) set in a script's own face even when
+#: DejaVu Sans has glyphs for them: one word in one font, so it joins and shapes.
+_SCRIPT_RANGES: tuple[tuple[int, int, str], ...] = (
+    (0x0590, 0x05FF, "hebrew"), (0x0600, 0x06FF, "arabic"), (0x0750, 0x077F, "arabic"),
+    (0x08A0, 0x08FF, "arabic"), (0x0900, 0x097F, "devanagari"), (0x0E00, 0x0E7F, "thai"),
+    (0x1100, 0x11FF, "hangul"), (0x3130, 0x318F, "hangul"), (0xA8E0, 0xA8FF, "devanagari"),
+    (0xA960, 0xA97F, "hangul"), (0xAC00, 0xD7FF, "hangul"), (0xFB1D, 0xFB4F, "hebrew"),
+    (0xFB50, 0xFDFF, "arabic"), (0xFE70, 0xFEFF, "arabic"),
+)
+_RANGE_STARTS = [r[0] for r in _SCRIPT_RANGES]
 #: Vertical metrics of DejaVu Sans as fractions of the font size (hhea table).
 ASCENT = 0.928
 DESCENT = 0.236
@@ -110,7 +137,9 @@ def read_widths(path: Path) -> tuple[dict[int, float], float] | None:
         return None
     fmt = struct.unpack_from(">H", data, subtable)[0]
     glyph_of: dict[int, int] = {}
-    if fmt == 12:
+    if fmt == 4:
+        glyph_of = _cmap4(data, subtable)
+    elif fmt == 12:
         (n_groups,) = struct.unpack_from(">I", data, subtable + 12)
         for g in range(n_groups):
             start, end, first = struct.unpack_from(">III", data, subtable + 16 + 12 * g)
@@ -127,15 +156,56 @@ def read_widths(path: Path) -> tuple[dict[int, float], float] | None:
     return widths, scaled[0]
 
 
+def _cmap4(data: bytes, sub: int) -> dict[int, int]:
+    """Code point -> glyph of a format 4 cmap subtable (segments of the BMP)."""
+    seg2 = struct.unpack_from(">H", data, sub + 6)[0]
+    ends = struct.unpack_from(f">{seg2 // 2}H", data, sub + 14)
+    starts = struct.unpack_from(f">{seg2 // 2}H", data, sub + 16 + seg2)
+    deltas = struct.unpack_from(f">{seg2 // 2}h", data, sub + 16 + 2 * seg2)
+    ro_at = sub + 16 + 3 * seg2
+    offsets = struct.unpack_from(f">{seg2 // 2}H", data, ro_at)
+    out: dict[int, int] = {}
+    for i, (start, end) in enumerate(zip(starts, ends, strict=True)):
+        if start == 0xFFFF:
+            continue
+        for cp in range(start, end + 1):
+            if offsets[i] == 0:
+                gid = (cp + deltas[i]) & 0xFFFF
+            else:
+                at = ro_at + 2 * i + offsets[i] + 2 * (cp - start)
+                gid = struct.unpack_from(">H", data, at)[0]
+                if gid:
+                    gid = (gid + deltas[i]) & 0xFFFF
+            out[cp] = gid
+    return out
+
+
 _ZERO_WIDTH = {0x200B, 0x200C, 0x200D, 0xFE0F, 0xFE0E}
 
 
+def script_face(cp: int, style: str = "sans") -> str | None:
+    """The bundled face of `cp`'s script (Hebrew, Arabic, …), if it has one."""
+    i = bisect_right(_RANGE_STARTS, cp) - 1
+    if i < 0 or cp > _SCRIPT_RANGES[i][1]:
+        return None
+    key = _SCRIPT_RANGES[i][2]
+    if style == "sans-bold" and key + "-bold" in FACE_FILES:
+        key += "-bold"
+    return key
+
+
 def face_for(cp: int, style: str = "sans") -> str | None:
-    """The first face in the style's chain with a glyph for `cp` (None: none has one)."""
+    """The script's own face or the first face in the style's chain with a glyph for
+    `cp` (None: no bundled face has one)."""
     chain = FALLBACK_CHAIN[style]
-    if cp in face(chain[0]).widths:
-        return chain[0]
-    for key in chain[1:]:
+    if cp < 0x0590:  # Latin, Greek, Cyrillic: the common case first
+        if cp in face(chain[0]).widths:
+            return chain[0]
+    else:
+        key = script_face(cp, style)
+        if key is not None and cp in face(key).widths:
+            return key
+    for key in chain:
         if cp in face(key).widths:
             return key
     return None
@@ -148,11 +218,13 @@ def missing_chars(text: str, style: str = "sans") -> list[str]:
 
 
 class Metrics:
-    """Measures strings in points; caches per-character advances."""
+    """Measures strings in points; caches per-character advances. A string with
+    characters of a shaped face (Arabic, Devanagari …) is measured shaped."""
 
     def __init__(self, style: str = "sans") -> None:
         self.style = style
         self._adv: dict[str, float] = {}
+        self._shaped: set[str] = set()  # characters set in a face of SHAPED
 
     def advance(self, ch: str) -> float:
         """Advance of one character at size 1 (in em)."""
@@ -165,18 +237,36 @@ class Metrics:
                 key = face_for(cp, self.style)
                 f = face(key or FALLBACK_CHAIN[self.style][0])
                 adv = f.widths.get(cp, f.default_width) / 1000.0
+                if key in SHAPED:
+                    self._shaped.add(ch)
             self._adv[ch] = adv
         return adv
 
     def width(self, text: str, size: float) -> float:
         adv = self._adv
         total = 0.0
+        shaped = False
         for ch in text:
             a = adv.get(ch)
             if a is None:
                 a = self.advance(ch)
             total += a
+            if ch in self._shaped:
+                shaped = True
+        if shaped:
+            return self._shaped_width(text) * size
         return total * size
+
+    def _shaped_width(self, text: str) -> float:
+        from .shaping import shaped_width
+
+        total = 0.0
+        for key, chunk in runs(text, self.style):
+            if key in SHAPED:
+                total += shaped_width(key, chunk)
+            else:
+                total += sum(self.advance(ch) for ch in chunk)
+        return total
 
 
 @lru_cache(maxsize=4)
