@@ -17,7 +17,11 @@ refresh) — and the library page if it is showing. Whether the change touched
 the open session is told by a digest of every row of that session: if it did,
 the undo history is cleared (its commands hold ids and positions another
 program may have changed) and the status bar says so in one line; if not (say,
-another session was added) the history is kept. An open note editor stays open
+another session was added) the history is kept. The digest is taken when the
+window's own edits pause (`DIGEST_IDLE_MS`), so a change from elsewhere during
+a burst of our own edits counts as touching: clearing is the safe mistake.
+Undo and redo poll first, so Ctrl+Z right after the CLI wrote catches up
+instead of undoing into rows that are gone. An open note editor stays open
 through the reload with its typed text (its draft saves as before).
 
 A read-only library (`Library.read_only`) gets "(read-only)" in the title and a
@@ -52,7 +56,7 @@ MESSAGE_MS = 30000  # long enough to be read when someone looks up from the room
 DIGEST_IDLE_MS = 1000
 
 _MAPS = "(SELECT id FROM journey_map WHERE session_id = :s)"
-#: Every row that belongs to a session, table by table (SELECT * so new columns count).
+#: Every row that belongs to a session, table by table (all columns, new ones too).
 _SESSION_ROWS: tuple[tuple[str, str], ...] = (
     ("session", "id = :s"),
     ("participant", "session_id = :s"),
