@@ -30,7 +30,7 @@ from journey import fonts as jfonts
 from journey.shaping import _hb_font, shape, visual_runs
 
 from .font_fallback import SUBSTITUTE, SystemFace, is_invisible, split_runs
-from .pdf_fonts import register_fonts
+from .pdf_fonts import fix_text_layer, register_fonts
 
 #: Private-use code -> the text its glyph stands for ("" for the second and later
 #: glyphs of a cluster: the first carries the cluster's text).
@@ -85,6 +85,7 @@ def shaped(key: str, font_name: str, text: str,
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.ttfonts import ShapeData, ShapedStr
 
+    fix_text_layer()  # the private-use codes need our ToUnicode CMap
     glyphs = shape(key, text, rtl)
     starts = sorted({g.cluster for g in glyphs}) + [len(text)]
     end_of = dict(zip(starts, starts[1:], strict=False))

@@ -16,11 +16,11 @@ from dataclasses import dataclass, field
 
 from reportlab.platypus import Flowable
 
-from journey.fonts import runs
+from journey.fonts import metrics
 from journey.layout import MapLayout
 from journey.text import wrap
 
-from .pdf_fonts import register_fonts
+from .pdf_shaping import draw_line, pdf_line
 from .poster_pdf import MapPainter
 
 INK = "#1F2328"
@@ -32,17 +32,12 @@ OPPORTUNITY = "#009E73"
 
 
 def text_width(text: str, size: float, bold: bool = False) -> float:
-    from reportlab.pdfbase.pdfmetrics import stringWidth
-
-    fonts = register_fonts()
-    return sum(stringWidth(s, fonts[face], size)
-               for face, s in runs(text, "sans-bold" if bold else "sans"))
+    return metrics("sans-bold" if bold else "sans").width(text, size)
 
 
 def draw_text(c, x: float, y: float, text: str, size: float, bold: bool = False,
               anchor: str = "start", colour: str | None = None) -> float:
     """One line at baseline y, face by face; anchor start/middle/end. Returns its width."""
-    fonts = register_fonts()
     width = text_width(text, size, bold)
     if anchor == "middle":
         x -= width / 2
@@ -51,10 +46,7 @@ def draw_text(c, x: float, y: float, text: str, size: float, bold: bool = False,
     t = c.beginText()
     if colour:
         t.setFillColor(colour)
-    t.setTextOrigin(x, y)
-    for face, s in runs(text, "sans-bold" if bold else "sans"):
-        t.setFont(fonts[face], size)
-        t.textOut(s)
+    draw_line(t, pdf_line(text, bold), x, y, size)  # shaped, in visual order
     c.drawText(t)
     return width
 

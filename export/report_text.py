@@ -197,6 +197,22 @@ class Heading(Paragraph):
         if has_cjk(value):
             st = ParagraphStyle(st.name + "-cjk", parent=st, wordWrap="CJK")
         super().__init__(rich(self.plain, True), st)
+        # Hebrew, Arabic, Devanagari … are set like user text; the TOC keeps the markup.
+        self._script = ScriptParagraph(self.plain, st, True) if needs_shaping(self.plain) \
+            else None
+
+    def wrap(self, aw: float, ah: float) -> tuple[float, float]:
+        if self._script is not None:
+            self.width, self.height = self._script.wrap(aw, ah)
+            return self.width, self.height
+        return super().wrap(aw, ah)
+
+    def draw(self) -> None:
+        if self._script is None:
+            super().draw()
+            return
+        self._script.canv = self.canv
+        self._script.draw()
 
     def split(self, aw: float, ah: float) -> list:
         return []  # a heading moves to the next page whole, keeping its TOC entry intact

@@ -207,3 +207,19 @@ def test_report_text_extracts_in_logical_order(report) -> None:
 def test_report_uses_no_notdef_glyph(report) -> None:
     _, path, _ = report
     assert used_glyphs_exist(path) == []
+
+
+def test_a_hebrew_title_reads_right_in_headings_headers_and_footers(library, tmp_path) -> None:
+    from export.report_pdf import export_report_pdf
+    from journey import ops
+
+    title = "סדנה בתל אביב 2026"
+    session = library.run(ops.create_session, title)
+    path = tmp_path / "r.pdf"
+    library.read(export_report_pdf, session.id, path)
+    lines = [norm(ln) for ln in pdftotext(path).splitlines() if has_rtl(ln)]
+    assert len(lines) >= 3  # the cover and every page's running header
+    reversed_words = norm(title)[::-1]
+    for line in lines:
+        assert reversed_words.split()[0] not in line, line  # no word drawn backwards
+        assert "סדנה" in line, line
