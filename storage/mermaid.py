@@ -29,6 +29,7 @@ from journey import ops
 from journey.errors import WaymarkError
 from journey.models import LaneKind
 from journey.ops._common import MAX_NAME, MAX_TEXT
+from journey.ops.curve_points_bulk import NewPoint, add_curve_points
 from journey.queries import load_map
 
 from .mermaid_grammar import (
@@ -281,16 +282,19 @@ def import_mermaid(db: Db, text: str, title: str | None = None,
     actions = ops.add_lane(db, jmap.id, "Actions", LaneKind.ACTIONS)
     ops.add_lane(db, jmap.id, "Emotion", LaneKind.EMOTION)
     curve = ops.add_curve(db, jmap.id, None, "Emotion")
-    notes = 0
-    for section in journey.sections:
+    notes: list[ops.NewNote] = []
+    points: list[NewPoint] = []
+    for section in journey.sections:  # all notes and points go in at once: linear time
         stage = ops.add_stage(db, jmap.id, section.name)
         for task in section.tasks:
-            ops.add_note(db, stage.id, actions.id, task.text, author=", ".join(task.actors))
-            ops.add_curve_point(db, curve.id, stage.id, to_scale(task.score, scale))
-            notes += 1
+            notes.append(ops.NewNote(stage.id, actions.id, task.text,
+                                     {"author": ", ".join(task.actors)}))
+            points.append(NewPoint(stage.id, to_scale(task.score, scale)))
+    ops.add_notes(db, notes)
+    add_curve_points(db, curve.id, points)
     for actor in journey.actors:
         ops.add_participant(db, session.id, actor)
-    return MermaidImportResult(session.id, jmap.id, session.title, len(journey.sections), notes,
+    return MermaidImportResult(session.id, jmap.id, session.title, len(journey.sections), len(notes),
                                len(journey.actors), list(journey.warnings))
 
 
