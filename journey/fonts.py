@@ -245,15 +245,12 @@ class Metrics:
     def width(self, text: str, size: float) -> float:
         adv = self._adv
         total = 0.0
-        shaped = False
         for ch in text:
             a = adv.get(ch)
             if a is None:
                 a = self.advance(ch)
             total += a
-            if ch in self._shaped:
-                shaped = True
-        if shaped:
+        if self._shaped and not self._shaped.isdisjoint(text):
             return self._shaped_width(text) * size
         return total * size
 
