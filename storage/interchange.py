@@ -126,6 +126,8 @@ def check_header(doc: Any, where: str = "the document") -> int:
         raise FormatError(f'{not_ours} ("format" is {short(doc["format"])}, expected "waymark")',
                           field="format")
     version = doc.get("version")
+    if type(version) is float and version.is_integer():
+        version = int(version)  # 2.0 is 2, in JSON and in JSON Schema
     if not isinstance(version, int) or isinstance(version, bool) or version < 1:
         problem = "field required" if "version" not in doc else (
             f"must be a positive integer (got {short(version)})")
@@ -142,6 +144,8 @@ def upgrade(doc: dict[str, Any]) -> dict[str, Any]:
     """Bring an older document up to the current version, one step at a time
     (the caller's dict is never modified)."""
     version = check_header(doc)
+    if type(doc["version"]) is not int:
+        doc = {**doc, "version": version}
     while version < FORMAT_VERSION:
         doc = {**UPGRADES[version](doc), "version": version + 1}
         version += 1

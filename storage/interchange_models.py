@@ -2,27 +2,48 @@
 
 These models are the one description of the format: `validate` checks files
 with them, `export_session` writes their fields in their declared order, and
-`docs/waymark-session.schema.json` is generated from them. Validation is
-strict (JSON types only, no coercion of "3" to 3) and forbids unknown fields,
-so a typo in a hand-edited file is reported instead of silently dropped.
-Messages are short and friendly because they reach the facilitator as one line.
+`docs/waymark-session.schema.json` is generated from them, so the schema and
+the importer agree (tests/test_json_schema_agreement.py checks it with a real
+JSON Schema validator, both ways). Validation is strict (JSON types only, no
+coercion of "3" to 3; a whole number written 3.0 is 3, as JSON Schema says) and
+forbids unknown fields, so a typo in a hand-edited file is reported instead of
+silently dropped. Every text field has the length limit the operations have
+(journey/ops/_common.py).
+
+The constraints are pydantic's own (run in Rust, no Python call per field: a
+200,000-note file validates in seconds); the friendly wording of a failure is
+looked up afterwards from the `Says` marker of the field that failed. Patterns
+use the regular-expression subset that means the same in ECMA-262 (what JSON
+Schema specifies), Python's `re` (what the `jsonschema` package and our
+validation use) and hypothesis: ASCII classes, whitespace spelt out, and
+`(?![\\s\\S])` for "end of text" (Python's `$` also matches before a final
+newline). Messages are short because they reach the facilitator as one line.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
+import calendar
 import re
+import types
+import typing
 from collections.abc import Callable
-from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, WrapValidator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    WithJsonSchema,
+)
 from pydantic_core import PydanticCustomError
 
 from journey.errors import WaymarkError
 from journey.models import LaneKind, now_iso
-from journey.ops._common import MAX_NAME, MAX_TEXT
+from journey.ops._common import MAX_NAME, MAX_PHOTO_BYTES, MAX_TAGS, MAX_TEXT
 from journey.ops.notes import PRIORITIES, STATUSES
 from journey.ops.structure import MAX_STAGE_WIDTH, MIN_STAGE_WIDTH
 from journey.ops.voting import ROUND_STATUSES
@@ -42,6 +63,19 @@ _TYPE_MESSAGES = {
     "model_attributes_type": "must be an object",
 }
 
+#: End of text in every engine (Python's `$` also matches before a final "\n").
+END = r"(?![\s\S])"
+#: What Python's str.isspace() (and so str.strip(), which the operations use) calls space.
+SPACE = r"\t\n\u000b\u000c\r\u001c-\u001f \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+_YMD = r"[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])"
+TIMESTAMP_PATTERN = (rf"^{_YMD}T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\.[0-9]+)?"
+                     rf"(Z|[+-]([01][0-9]|2[0-3]):[0-5][0-9]){END}")
+DATE_PATTERN = rf"^({_YMD})?{END}"
+_TIMESTAMP = re.compile(TIMESTAMP_PATTERN)
+_DATE = re.compile(DATE_PATTERN)
+#: Photos in a file are base64 of a PNG (its signature encodes as iVBORw0KGg[o-r]).
+PHOTO_B64_MAX = (MAX_PHOTO_BYTES + 2) // 3 * 4
+
 
 def short(value: Any, limit: int = 40) -> str:
     """A value for an error message, cut so the message stays one short line."""
@@ -50,132 +84,150 @@ def short(value: Any, limit: int = 40) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _friendly(message: str, show_value: bool = True) -> WrapValidator:
-    """Replace pydantic's wording for constraint failures by `message`.
+class Says:
+    """How a constraint failure of the annotated field reads to a person.
 
     Type errors keep their generic wording ("must be a string"), so a number
     where a colour belongs says so rather than talking about colour syntax."""
 
-    def wrap(value: Any, handler: Callable[[Any], Any]) -> Any:
-        try:
-            return handler(value)
-        except ValidationError as exc:
-            kind = exc.errors()[0]["type"]
-            if kind in _TYPE_MESSAGES:
-                raise PydanticCustomError(kind, _TYPE_MESSAGES[kind]) from None
-            text = f"{message} (got {short(value)})" if show_value else message
-            raise PydanticCustomError("waymark", text) from None
+    def __init__(self, message: str, show_value: bool = True) -> None:
+        self.message = message
+        self.show_value = show_value
 
-    return WrapValidator(wrap)
+    def __repr__(self) -> str:
+        return f"Says({self.message!r})"
 
 
-def _check(test: Callable[[Any], bool], message: str) -> WrapValidator:
-    """A plain predicate on an already typed value, reported as `message`."""
+def _check(test: Callable[[Any], bool], message: str) -> AfterValidator:
+    """A predicate on an already typed value that pydantic's constraints cannot say."""
 
-    def wrap(value: Any, handler: Callable[[Any], Any]) -> Any:
-        value = handler(value)
+    def after(value: Any) -> Any:
         if not test(value):
             raise PydanticCustomError("waymark", f"{message} (got {short(value)})")
         return value
 
-    return WrapValidator(wrap)
+    return AfterValidator(after)
 
 
-def _is_timestamp(value: str) -> bool:
-    try:
-        datetime.fromisoformat(value)
-    except ValueError:
-        return False
-    return "T" in value
+def _whole(value: Any) -> Any:
+    """3.0 is the integer 3 (JSON has one number type; JSON Schema agrees)."""
+    if type(value) is float and value.is_integer():
+        return int(value)
+    return value
 
 
-def _is_date(value: str) -> bool:
-    if value == "":
-        return True
-    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-        return False
-    try:
-        date.fromisoformat(value)
-    except ValueError:
-        return False
-    return True
+def _days_ok(value: str) -> bool:
+    year, month, day = int(value[:4]), int(value[5:7]), int(value[8:10])
+    return year > 0 and day <= calendar.monthrange(year, month)[1]
 
 
-def _is_png_base64(value: str) -> bool:
+def is_timestamp(value: str) -> bool:
+    """RFC 3339 with an offset (what the schema's `date-time` format means)."""
+    return bool(_TIMESTAMP.search(value)) and _days_ok(value)
+
+
+def is_date(value: str) -> bool:
+    return value == "" or (bool(_DATE.search(value)) and _days_ok(value))
+
+
+def _photo(value: str) -> str:
+    """Base64 of a PNG that decodes in full; a big one is re-encoded smaller."""
+    from .photos import PhotoError, check_photo_bytes
+
     try:
         raw = base64.b64decode(value, validate=True)
     except (binascii.Error, ValueError):
-        return False
-    return raw.startswith(PNG_SIGNATURE)
+        raise PydanticCustomError("waymark", "must be a base64-encoded PNG image") from None
+    if not raw.startswith(PNG_SIGNATURE):
+        raise PydanticCustomError("waymark", "must be a base64-encoded PNG image")
+    try:
+        fixed = check_photo_bytes(raw, "the photo")
+    except PhotoError as exc:
+        raise PydanticCustomError("waymark", str(exc)) from None
+    return value if fixed is raw else base64.b64encode(fixed).decode("ascii")
 
 
 Id = Annotated[
     str,
-    Field(pattern=r"^[A-Za-z0-9_.:-]{1,64}$",
+    Field(pattern=rf"^[A-Za-z0-9_.:-]{{1,64}}{END}",
           description="An id: 1–64 letters, digits, '-', '_', '.' or ':'."),
-    _friendly("must be an id of 1–64 letters, digits, '-', '_', '.' or ':'"),
+    Says("must be an id of 1–64 letters, digits, '-', '_', '.' or ':'"),
 ]
 Name = Annotated[
     str,
-    Field(min_length=1, max_length=MAX_NAME, pattern=r"\S"),
-    _friendly(f"must be a non-empty name of at most {MAX_NAME} characters", show_value=False),
+    Field(min_length=1, max_length=MAX_NAME, pattern=f"[^{SPACE}]"),
+    Says(f"must be a non-empty name of at most {MAX_NAME} characters", show_value=False),
 ]
-NoteText = Annotated[
-    str,
-    Field(max_length=MAX_TEXT, description="Plain text; newlines allowed."),
-    _friendly(f"must be at most {MAX_TEXT:,} characters", show_value=False),
-]
+Short = Annotated[str, Field(max_length=MAX_NAME, description="One line of text."),
+                  Says(f"must be at most {MAX_NAME:,} characters", show_value=False)]
+LongText = Annotated[str, Field(max_length=MAX_TEXT, description="Plain text; newlines allowed."),
+                     Says(f"must be at most {MAX_TEXT:,} characters", show_value=False)]
+NoteText = LongText
 Colour = Annotated[
     str,
-    Field(pattern=r"^#[0-9A-Fa-f]{6}$", description="#RRGGBB"),
-    _friendly("must be a colour like #0072B2"),
+    Field(pattern=rf"^#[0-9A-Fa-f]{{6}}{END}", description="#RRGGBB"),
+    Says("must be a colour like #0072B2"),
 ]
 Timestamp = Annotated[
     str,
-    Field(description="ISO 8601 date and time in UTC, e.g. 2026-11-20T09:30:00.000Z.",
+    Field(pattern=TIMESTAMP_PATTERN,
+          description="ISO 8601 (RFC 3339) date and time with its offset, e.g. "
+                      "2026-11-20T09:30:00.000Z.",
           json_schema_extra={"format": "date-time"}),
-    _check(_is_timestamp, "must be an ISO 8601 timestamp like 2026-11-20T09:30:00.000Z"),
+    Says("must be an ISO 8601 timestamp like 2026-11-20T09:30:00.000Z"),
+    _check(is_timestamp, "must be an ISO 8601 timestamp like 2026-11-20T09:30:00.000Z"),
 ]
 IsoDate = Annotated[
     str,
-    Field(description="The workshop's date as YYYY-MM-DD, or empty.",
-          json_schema_extra={"pattern": r"^(\d{4}-\d{2}-\d{2})?$"}),
-    _check(_is_date, "must be a date like 2026-11-20, or empty"),
+    Field(pattern=DATE_PATTERN),
+    WithJsonSchema({"type": "string", "pattern": DATE_PATTERN,
+                    "anyOf": [{"const": ""}, {"format": "date"}],
+                    "description": "The workshop's date as YYYY-MM-DD, or empty."}),
+    Says("must be a date like 2026-11-20, or empty"),
+    _check(is_date, "must be a date like 2026-11-20, or empty"),
 ]
-Rating = Annotated[int, Field(ge=1, le=5), _friendly("must be an integer 1–5")]
+Whole = BeforeValidator(_whole)
+Rating = Annotated[int, Field(ge=1, le=5), Whole, Says("must be an integer 1–5")]
 Tag = Annotated[
     str,
-    Field(min_length=1, max_length=MAX_NAME, pattern=r"^[^,]*\S[^,]*$"),
-    _friendly("must be a non-empty tag without commas"),
+    Field(min_length=1, max_length=MAX_NAME, pattern=f"^[^,]*[^,{SPACE}][^,]*{END}"),
+    Says(f"must be a non-empty tag of at most {MAX_NAME} characters, without commas"),
 ]
+Tags = Annotated[list[Tag], Field(max_length=MAX_TAGS), Says(f"must be at most {MAX_TAGS} tags",
+                                                             show_value=False)]
 PhotoPng = Annotated[
     str,
-    Field(description="A PNG image, base64-encoded (standard alphabet, padded).",
+    Field(max_length=PHOTO_B64_MAX, pattern=rf"^iVBORw0KGg[o-r][A-Za-z0-9+/]*={{0,2}}{END}",
+          description="A PNG image, base64-encoded (standard alphabet, padded).",
           json_schema_extra={"contentEncoding": "base64", "contentMediaType": "image/png"}),
-    _check(_is_png_base64, "must be a base64-encoded PNG image"),
+    Says("must be a base64-encoded PNG image of at most "
+         f"{MAX_PHOTO_BYTES // 2**20} MB", show_value=False),
+    AfterValidator(_photo),
 ]
 Kind = Annotated[
     LaneKind,
     Field(strict=False),
-    _friendly("unknown lane kind; one of " + ", ".join(k.value for k in LaneKind)),
+    Says("unknown lane kind; one of " + ", ".join(k.value for k in LaneKind)),
 ]
 Width = Annotated[
     float,
     Field(ge=MIN_STAGE_WIDTH, le=MAX_STAGE_WIDTH, allow_inf_nan=False,
           description="Column width in points; null = the style's default."),
-    _friendly(f"must be a width from {MIN_STAGE_WIDTH:g} to {MAX_STAGE_WIDTH:g} points, or null"),
+    Says(f"must be a width from {MIN_STAGE_WIDTH:g} to {MAX_STAGE_WIDTH:g} points, or null"),
 ]
-Score = Annotated[float, Field(allow_inf_nan=False), _friendly("must be a finite number")]
-ScaleEnd = Annotated[int, Field(ge=-100, le=100), _friendly("must be an integer from -100 to 100")]
-Budget = Annotated[int, Field(ge=0, le=99), _friendly("must be an integer 0–99")]
-RoundVotes = Annotated[int, Field(ge=1, le=99), _friendly("must be an integer 1–99")]
+Score = Annotated[float, Field(ge=-100, le=100, allow_inf_nan=False),
+                  Says("must be a number from -100 to 100")]
+ScaleEnd = Annotated[int, Field(ge=-100, le=100), Whole,
+                     Says("must be an integer from -100 to 100")]
+Budget = Annotated[int, Field(ge=0, le=99), Whole, Says("must be an integer 0–99")]
+RoundVotes = Annotated[int, Field(ge=1, le=99), Whole, Says("must be an integer 1–99")]
 Priority = Literal[PRIORITIES]  # type: ignore[valid-type]
 Status = Literal[STATUSES]  # type: ignore[valid-type]
 RoundStatus = Literal[ROUND_STATUSES]  # type: ignore[valid-type]
 
 
 class _Part(BaseModel):
-    model_config = ConfigDict(strict=True, extra="forbid")
+    model_config = ConfigDict(strict=True, extra="forbid", regex_engine="python-re")
 
 
 class SessionDoc(_Part):
@@ -184,9 +236,9 @@ class SessionDoc(_Part):
     id: Id
     title: Name
     date: IsoDate = ""
-    facilitator: str = ""
-    goal: str = ""
-    notes: str = Field("", description="The facilitator's notes about the session.")
+    facilitator: Short = ""
+    goal: LongText = ""
+    notes: LongText = Field("", description="The facilitator's notes about the session.")
     created_at: Timestamp = Field(default_factory=now_iso)
     updated_at: Timestamp = Field(default_factory=now_iso)
 
@@ -201,10 +253,10 @@ class ParticipantDoc(_Part):
 class PersonaDoc(_Part):
     id: Id
     name: Name
-    role: str = ""
-    quote: str = ""
-    goals: str = ""
-    frustrations: str = ""
+    role: Short = ""
+    quote: LongText = ""
+    goals: LongText = ""
+    frustrations: LongText = ""
     colour: Colour = Field("#D55E00", description="The colour of this persona's curve.")
     photo: PhotoPng | None = None
 
@@ -212,7 +264,7 @@ class PersonaDoc(_Part):
 class StageDoc(_Part):
     id: Id
     name: Name
-    description: str = ""
+    description: LongText = ""
     width: Width | None = None
 
 
@@ -220,7 +272,7 @@ class LaneDoc(_Part):
     id: Id
     name: Name
     kind: Kind = LaneKind.CUSTOM
-    description: str = ""
+    description: LongText = ""
     collapsed: bool = False
 
 
@@ -232,9 +284,9 @@ class NoteDoc(_Part):
     lane_id: Id
     text: NoteText = ""
     colour: Colour | None = Field(None, description="null = the default colour of its lane's kind.")
-    tags: list[Tag] = []
-    author: str = ""
-    owner: str = ""
+    tags: Tags = []
+    author: Short = ""
+    owner: Short = ""
     priority: Priority = ""
     impact: Rating | None = None
     effort: Rating | None = None
@@ -249,12 +301,12 @@ class CurvePointDoc(_Part):
     id: Id
     stage_id: Id
     score: Score
-    label: str = ""
+    label: Short = ""
 
 
 class CurveDoc(_Part):
     id: Id
-    name: str = "Emotion"
+    name: Short = "Emotion"
     colour: Colour = "#D55E00"
     persona_id: Id | None = Field(None, description="The persona this curve is for, or null.")
     points: list[CurvePointDoc] = []
@@ -288,8 +340,8 @@ class ParkedNoteDoc(_Part):
     id: Id
     text: NoteText = ""
     colour: Colour = "#F9E79F"
-    tags: list[Tag] = []
-    author: str = ""
+    tags: Tags = []
+    author: Short = ""
     created_at: Timestamp = Field(default_factory=now_iso)
 
 
@@ -314,7 +366,7 @@ class WaymarkDoc(_Part):
     model_config = ConfigDict(title="Waymark session")
 
     format: Literal["waymark"]
-    version: Literal[2]
+    version: Annotated[Literal[2], Whole]
     session: SessionDoc
     participants: list[ParticipantDoc] = []
     personas: list[PersonaDoc] = []
@@ -345,10 +397,48 @@ def loc_path(loc: tuple[int | str, ...]) -> str:
     return out
 
 
+def _unwrap(tp: Any) -> tuple[Any, Says | None]:
+    """The type under Annotated[...] and `X | None`, and the innermost `Says` on the way."""
+    says = None
+    while True:
+        if typing.get_origin(tp) is Annotated:
+            found = [m for m in tp.__metadata__ if isinstance(m, Says)]
+            says = found[-1] if found else says
+            tp = typing.get_args(tp)[0]
+        elif typing.get_origin(tp) in (typing.Union, types.UnionType):
+            args = [a for a in typing.get_args(tp) if a is not type(None)]
+            if len(args) != 1:
+                return tp, says
+            tp = args[0]
+        else:
+            return tp, says
+
+
+def says_at(loc: tuple[int | str, ...], model: type[BaseModel] | None = None) -> Says | None:
+    """The `Says` of the value at `loc` (('maps', 0, 'notes', 3, 'tags', 1) → Tag's)."""
+    tp: Any = model or WaymarkDoc
+    says: Says | None = None
+    for part in loc:
+        tp, _ = _unwrap(tp)
+        if isinstance(part, str) and isinstance(tp, type) and issubclass(tp, BaseModel):
+            info = tp.model_fields.get(part)
+            if info is None:
+                return None
+            found = [m for m in info.metadata if isinstance(m, Says)]
+            tp, says = _unwrap(info.annotation)
+            says = found[-1] if found and says is None else says
+        elif isinstance(part, int) and typing.get_origin(tp) is list:
+            tp, says = _unwrap(typing.get_args(tp)[0])
+        else:
+            return None
+    return says
+
+
 def error_message(error: dict[str, Any]) -> str:
     """pydantic's error (one of `ValidationError.errors()`) as 'path: friendly message'."""
     kind = error["type"]
     ctx = error.get("ctx") or {}
+    says = None if kind == "waymark" else says_at(tuple(error.get("loc", ())))
     if kind == "missing":
         text = "field required"
     elif kind == "extra_forbidden":
@@ -357,6 +447,10 @@ def error_message(error: dict[str, Any]) -> str:
         text = _TYPE_MESSAGES[kind]
     elif kind == "literal_error":
         text = f"must be one of {ctx.get('expected', '')} (got {short(error.get('input'))})"
+    elif says is not None:
+        text = says.message
+        if says.show_value:
+            text += f" (got {short(error.get('input'))})"
     else:
         text = str(error.get("msg", "is not valid"))
         text = text[:1].lower() + text[1:]

@@ -40,8 +40,6 @@ class PhotoError(WaymarkError):
 def load_persona_photo(path: str | os.PathLike[str], max_side: int = MAX_SIDE,
                        max_bytes: int = MAX_FILE_BYTES) -> bytes:
     """Read an image file and return it as PNG bytes, at most `max_side` px a side."""
-    from PIL import Image, UnidentifiedImageError
-
     path = Path(path)
     name = path.name or str(path)
     try:
@@ -57,16 +55,37 @@ def load_persona_photo(path: str | os.PathLike[str], max_side: int = MAX_SIDE,
                          f"the limit is {max_bytes / 2**20:,.0f} MB)")
     if size == 0:
         raise PhotoError(f"{name} is empty, not an image")
+    return _decoded(path, name, max_side, keep=None)
+
+
+def check_photo_bytes(data: bytes, name: str = "the photo", max_side: int = MAX_SIDE) -> bytes:
+    """A photo from a session file, decoded in full (truncated data and decompression
+    bombs are one line). A PNG no bigger than `max_side` comes back as the very same
+    object, so round trips stay byte-exact; anything else is re-encoded as a PNG of
+    at most `max_side` px a side, like `load_persona_photo`."""
+    if not data:
+        raise PhotoError(f"{name} is empty, not an image")
+    return _decoded(io.BytesIO(data), name, max_side, keep=data)
+
+
+def _decoded(source: Path | io.BytesIO, name: str, max_side: int, keep: bytes | None) -> bytes:
+    """Open, check and fully decode an image: `keep` if it is already a small PNG,
+    else new PNG bytes of the upright picture scaled to `max_side`."""
+    from PIL import Image, UnidentifiedImageError
+
     try:
         with warnings.catch_warnings():
             # Above MAX_IMAGE_PIXELS Pillow only warns; a photo that big is an attack
             # or a mistake either way, so the warning is an error here.
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(path) as img:
+            with Image.open(source) as img:
                 kind = img.format or "unknown"
                 if kind not in FORMATS:
                     raise PhotoError(f"{name} is in {kind} format; use a {ACCEPTED} file")
                 img.load()  # decode every pixel now: a truncated file fails here
+                if (keep is not None and kind == "PNG" and max(img.size) <= max_side
+                        and getattr(img, "n_frames", 1) == 1):
+                    return keep
                 picture = _prepared(img, max_side)
     except PhotoError:
         raise
@@ -75,7 +94,7 @@ def load_persona_photo(path: str | os.PathLike[str], max_side: int = MAX_SIDE,
     except UnidentifiedImageError:
         raise PhotoError(f"{name} is not an image Waymark can read (use a {ACCEPTED} file)"
                          ) from None
-    except (OSError, SyntaxError, ValueError, EOFError) as exc:
+    except (OSError, SyntaxError, ValueError, EOFError, MemoryError) as exc:
         detail = " ".join(str(exc).split()) or type(exc).__name__
         if "truncated" in detail:
             detail = "the file is truncated"

@@ -10,7 +10,16 @@ from sqlmodel import col, select
 from ..errors import InvalidEdit
 from ..models import Curve, CurvePoint, JourneyMap, Participant, Persona, Session, Vote
 from ..palette import STRONG_COLOURS
-from ._common import clean_name, get, ordered, place, renumber, snapshot
+from ._common import (
+    MAX_PHOTO_BYTES,
+    clean_fields,
+    clean_name,
+    get,
+    ordered,
+    place,
+    renumber,
+    snapshot,
+)
 
 PERSONA_FIELDS = ("name", "role", "quote", "goals", "frustrations", "photo", "colour")
 
@@ -52,6 +61,14 @@ def delete_participant(db: Db, participant_id: str) -> list[tuple[str, dict[str,
     return snap
 
 
+def _checked_persona(fields: dict[str, Any]) -> dict[str, Any]:
+    """Text fields within their limits, and a photo no bigger than a stored one may be."""
+    photo = fields.get("photo")
+    if photo is not None and len(photo) > MAX_PHOTO_BYTES:
+        raise InvalidEdit(f"the persona's photo is bigger than {MAX_PHOTO_BYTES // 2**20} MB")
+    return clean_fields("persona", fields)
+
+
 def add_persona(db: Db, session_id: str, name: str, link_maps: bool = False,
                 **fields: Any) -> Persona:
     """A new persona of the session.
@@ -65,6 +82,7 @@ def add_persona(db: Db, session_id: str, name: str, link_maps: bool = False,
     if set(fields) - set(PERSONA_FIELDS):
         raise InvalidEdit(f"personas have no field {sorted(set(fields) - set(PERSONA_FIELDS))[0]!r}")
     existing = ordered(db, Persona, session_id=session_id)
+    fields = _checked_persona(fields)
     fields.setdefault("colour", STRONG_COLOURS[len(existing) % len(STRONG_COLOURS)])
     persona = Persona(session_id=session_id, name=clean_name(name, "persona"), **fields)
     place(existing, persona, None)
@@ -83,6 +101,7 @@ def edit_persona(db: Db, persona_id: str, **fields: Any) -> dict[str, Any]:
     persona = get(db, Persona, persona_id)
     if set(fields) - set(PERSONA_FIELDS):
         raise InvalidEdit(f"personas have no field {sorted(set(fields) - set(PERSONA_FIELDS))[0]!r}")
+    fields = _checked_persona(fields)
     if "name" in fields:
         fields["name"] = clean_name(fields["name"], "persona")
     old = {k: getattr(persona, k) for k in fields}

@@ -27,7 +27,7 @@ from ..models import (
     now_iso,
 )
 from ..templates import DEFAULT_TEMPLATE, TemplateSpec, builtin_template
-from ._common import clean_name, get, ordered, place, renumber, snapshot
+from ._common import clean_field, clean_fields, clean_name, get, ordered, place, renumber, snapshot
 from .curves import add_curve
 from .structure import add_lane, add_stage
 
@@ -51,7 +51,8 @@ def create_session(db: Db, title: str, template: str | None = DEFAULT_TEMPLATE,
     `map_name=None` creates the session without any map."""
     session = Session(title=clean_name(title, "session"),
                       date=date if date is not None else _date.today().isoformat(),
-                      facilitator=facilitator, goal=goal)
+                      facilitator=clean_field("session", "facilitator", facilitator),
+                      goal=clean_field("session", "goal", goal))
     db.add(session)
     db.flush()
     if map_name is not None:
@@ -64,6 +65,7 @@ def update_session(db: Db, session_id: str, **fields: Any) -> dict[str, Any]:
     if set(fields) - allowed:
         raise InvalidEdit(f"sessions have no field {sorted(set(fields) - allowed)[0]!r}")
     session = get(db, Session, session_id)
+    fields = clean_fields("session", fields)
     if "title" in fields:
         fields["title"] = clean_name(fields["title"], "session")
     if "date" in fields and fields["date"]:

@@ -9,7 +9,7 @@ from sqlmodel import select
 
 from ..errors import InvalidEdit
 from ..models import CurvePoint, JourneyMap, Lane, LaneKind, Note, Stage, Vote
-from ._common import clean_name, get, ordered, place, renumber, snapshot
+from ._common import clean_field, clean_name, get, ordered, place, renumber, snapshot
 
 MIN_STAGE_WIDTH = 120.0
 MAX_STAGE_WIDTH = 1200.0
@@ -18,7 +18,8 @@ MAX_STAGE_WIDTH = 1200.0
 def add_stage(db: Db, map_id: str, name: str, index: int | None = None,
               stage_id: str | None = None, description: str = "") -> Stage:
     get(db, JourneyMap, map_id)
-    stage = Stage(map_id=map_id, name=clean_name(name, "stage"), description=description)
+    stage = Stage(map_id=map_id, name=clean_name(name, "stage"),
+                  description=clean_field("stage", "description", description))
     if stage_id:
         stage.id = stage_id
     place(ordered(db, Stage, map_id=map_id), stage, index)
@@ -36,7 +37,7 @@ def rename_stage(db: Db, stage_id: str, name: str) -> str:
 
 def set_stage_description(db: Db, stage_id: str, description: str) -> str:
     stage = get(db, Stage, stage_id)
-    old, stage.description = stage.description, description or ""
+    old, stage.description = stage.description, clean_field("stage", "description", description)
     db.add(stage)
     return old
 
@@ -94,7 +95,7 @@ def add_lane(db: Db, map_id: str, name: str, kind: str = LaneKind.CUSTOM,
              description: str = "") -> Lane:
     get(db, JourneyMap, map_id)
     lane = Lane(map_id=map_id, name=clean_name(name, "lane"), kind=_check_kind(kind),
-                description=description)
+                description=clean_field("lane", "description", description))
     if lane_id:
         lane.id = lane_id
     place(ordered(db, Lane, map_id=map_id), lane, index)
@@ -119,7 +120,7 @@ def set_lane_kind(db: Db, lane_id: str, kind: str) -> str:
 
 def set_lane_description(db: Db, lane_id: str, description: str) -> str:
     lane = get(db, Lane, lane_id)
-    old, lane.description = lane.description, description or ""
+    old, lane.description = lane.description, clean_field("lane", "description", description)
     db.add(lane)
     return old
 
