@@ -223,3 +223,18 @@ def test_a_hebrew_title_reads_right_in_headings_headers_and_footers(library, tmp
     for line in lines:
         assert reversed_words.split()[0] not in line, line  # no word drawn backwards
         assert "סדנה" in line, line
+
+
+def test_visual_runs_put_a_number_and_a_word_inside_hebrew() -> None:
+    """The bidi levels (python-bidi) and the visual order the renderers share."""
+    from journey.shaping import levels, visual_runs
+
+    text = "ניסיתי 3 פעמים Safari"
+    assert list(levels(text)) == [1] * 7 + [2] + [1] * 7 + [2] * 6
+    runs = visual_runs(text)
+    assert [r.text.strip() for r in runs if r.text.strip()] == ["Safari", "פעמים", "3",
+                                                                  "ניסיתי"]
+    assert [r.rtl for r in runs if r.text.strip()] == [False, True, False, True]
+    xs = [r.dx for r in runs]
+    assert xs == sorted(xs) and xs[0] == 0.0  # left to right, the layout's widths
+    assert levels("plain English") == (0,) * 13
