@@ -38,7 +38,7 @@ from .poster_pdf import ExportCancelled
 from .report_charts import MUTED, NAVY, draw_text, fit_line
 from .report_model import ReportModel, build_report_model
 from .report_story import build_story
-from .report_text import Heading, rich, styles, table_style
+from .report_text import Heading, rich, styles, table_style, toc_text
 
 Progress = Callable[[float], bool | None]
 PAPERS = {"a4": A4, "letter": LETTER}
@@ -167,7 +167,8 @@ class ReportDoc(BaseDocTemplate):
         self.canv.bookmarkPage(key)
         self.canv.addOutlineEntry(flowable.plain, key, flowable.level, closed=flowable.level > 0)
         self.headings.append((flowable.level, flowable.plain, self.page))
-        self.notify("TOCEntry", (flowable.level, rich(flowable.plain), self.page, key))
+        self.notify("TOCEntry", (flowable.level, rich(toc_text(flowable.plain)), self.page,
+                                 key))
 
     _story_len = 1
 

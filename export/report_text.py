@@ -41,6 +41,18 @@ def rich(text: str, bold: bool = False) -> str:
     return "".join(out)
 
 
+def toc_text(plain: str) -> str:
+    """A heading for the table of contents, which reportlab sets with its own paragraphs,
+    left to right: right-to-left text goes in already in visual order (the bidi
+    algorithm), so Hebrew reads right and extracts in logical order; Arabic there
+    stays unjoined."""
+    if not has_rtl(plain):
+        return plain
+    from bidi import get_display
+
+    return get_display(plain)
+
+
 def has_cjk(text: str) -> bool:
     return any(face == "cjk" for face, _ in runs(text or ""))
 

@@ -238,3 +238,21 @@ def test_visual_runs_put_a_number_and_a_word_inside_hebrew() -> None:
     xs = [r.dx for r in runs]
     assert xs == sorted(xs) and xs[0] == 0.0  # left to right, the layout's widths
     assert levels("plain English") == (0,) * 13
+
+
+def test_hebrew_stage_names_read_right_in_the_contents(library, tmp_path) -> None:
+    from export.report_pdf import export_report_pdf
+    from journey import ops
+    from journey.queries import load_map, maps_of
+
+    session = library.run(ops.create_session, "Contents")
+    data = library.read(load_map, library.read(maps_of, session.id)[0].id)
+    names = ["מודעות", "שקילה", "רכישה"]
+    for stage, name in zip(data.stages, names, strict=False):
+        library.run(ops.rename_stage, stage.id, name)
+    path = tmp_path / "r.pdf"
+    result = library.read(export_report_pdf, session.id, path)
+    contents = next(p for _, t, p in result.headings if t == "Summary") - 1
+    text = norm(pdftotext(path, page=contents))
+    for name in names:
+        assert name in text and name[::-1] not in text, (name, text)
