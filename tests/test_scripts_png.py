@@ -77,3 +77,41 @@ def test_assets_hold_the_fonts_and_licences() -> None:
                  "NotoSansDevanagari-Regular.ttf", "NotoSansThai-Regular.ttf",
                  "NanumGothic.ttf", "LICENSE-OFL-Noto.txt", "LICENSE-OFL-NanumGothic.txt"):
         assert (fonts / name).is_file(), name
+
+
+PROBE = r"""
+import sys
+from PySide6.QtGui import QColor, QFont, QGuiApplication, QImage, QPainter
+app = QGuiApplication(["probe", "-platform", "offscreen"])
+from export.qt_paint import ensure_fonts
+families = ensure_fonts()
+for text in sys.argv[1:]:
+    image = QImage(400, 60, QImage.Format.Format_RGB32)
+    image.fill(QColor("white"))
+    p = QPainter(image)
+    font = QFont(families["sans"])  # what an editor or a dialog uses
+    font.setPixelSize(24)
+    p.setFont(font)
+    p.setPen(QColor("black"))
+    p.drawText(10, 40, text)
+    p.end()
+    dark = sum(1 for y in range(60) for x in range(400) if image.pixelColor(x, y).value() < 128)
+    print(dark)
+"""
+
+
+def test_the_apps_family_falls_back_to_the_bundled_script_faces(tmp_path: Path) -> None:
+    """A plain QFont of DejaVu Sans draws Hindi, Thai, Korean, Hebrew and Arabic with
+    no system font at all, from the faces `ensure_fonts` registered (fontconfig's
+    fallback finds them here; the substitutions do it where there is no fontconfig)."""
+    import subprocess
+    import sys
+
+    from tests.scripts_session import ROOT
+
+    texts = [NOTES[k] for k in ("hindi", "thai", "korean", "hebrew", "arabic")]
+    out = subprocess.run([sys.executable, "-c", PROBE, *texts], capture_output=True,
+                         text=True, cwd=ROOT, env=no_system_fonts_env(tmp_path), timeout=120)
+    assert out.returncode == 0, out.stderr[-2000:]
+    counts = [int(x) for x in out.stdout.split()]
+    assert len(counts) == len(texts) and all(n > 100 for n in counts), counts
