@@ -20,6 +20,7 @@ from journey.palette import colour_name
 from journey.queries import MapData
 from journey.text import ELLIPSIS, line_height, wrap
 
+from .photo_check import PLACEHOLDER_FILL, PLACEHOLDER_STROKE, photo_warning, usable_photo
 from .theme import CURVE_WIDTH, POINT_R, THEME, kind_accent_hex
 
 
@@ -68,6 +69,7 @@ class Drawing:
     texts: list[Text] = field(default_factory=list)
     photo: tuple[Rect, bytes] | None = None
     height: float = 0.0
+    warnings: list[str] = field(default_factory=list)  # one line each, for the user
 
     def text_sizes(self) -> list[float]:
         return [t.line.size for t in self.texts if t.line.text]
@@ -293,7 +295,13 @@ def _persona(d: Drawing, persona, rect: Rect) -> bool:
     if persona.photo:
         side = min(72.0, rect.h - ROW - 4)
         if side >= 24:
-            d.photo = (Rect(x, rect.y + ROW + 4, side, side), bytes(persona.photo))
+            box = Rect(x, rect.y + ROW + 4, side, side)
+            photo = usable_photo(persona.photo)
+            if photo is None:
+                d.boxes.append(Box(box, PLACEHOLDER_FILL, PLACEHOLDER_STROKE))
+                d.warnings.append(photo_warning(persona.name, persona.photo))
+            else:
+                d.photo = (box, photo)
             x += side + PAD
     f = Flow(d, Rect(rect.x, rect.y, rect.w, ROW + 4))
     f.para("Persona", HEAD, True, THEME.lane_text)

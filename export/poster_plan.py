@@ -179,5 +179,5 @@ def plan_poster(layout: MapLayout, data: MapData, size: str | tuple[float, float
     if foot.texts:
         smallest = min(smallest, *foot.text_sizes()) if smallest else min(foot.text_sizes())
     readable, _, _ = readable_size(page)
-    warnings = [w for w in (legibility_warning(smallest, page),) if w]
+    warnings = [w for w in (legibility_warning(smallest, page),) if w] + band.warnings
     return PosterPlan(page, name, s, ox, oy, (cw, ch), band, foot, smallest, readable, warnings)

@@ -34,6 +34,7 @@ from journey.layout import layout_map
 from storage.atomic import write_bytes_atomic
 
 from .pdf_fonts import register_fonts
+from .photo_check import photo_warning, usable_photo
 from .poster_pdf import ExportCancelled
 from .report_charts import MUTED, NAVY, draw_text, fit_line
 from .report_model import ReportModel, build_report_model
@@ -53,6 +54,7 @@ class ReportResult:
     paper: str
     headings: list[tuple[int, str, int]] = field(default_factory=list)  # (level, text, page)
     missing_chars: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # one line each, for the user
 
 
 class _PageCount(IndexingFlowable):
@@ -214,5 +216,7 @@ def export_report_pdf(db: Db, session_id: str, path: str | os.PathLike[str],
     missing: set[str] = set()
     for item in model.all_items:
         missing.update(missing_chars(item.note.text))
+    photos = [photo_warning(p.name, p.photo) for p in model.personas
+              if p.photo and usable_photo(p.photo) is None]
     return ReportResult(Path(path), doc.page, "A4" if size == A4 else "Letter",
-                        list(doc.headings), sorted(missing))
+                        list(doc.headings), sorted(missing), photos)

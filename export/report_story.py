@@ -26,6 +26,7 @@ from journey.layout import MapLayout
 from journey.models import LaneKind
 from journey.palette import curve_colours
 
+from .photo_check import PLACEHOLDER_FILL, PLACEHOLDER_STROKE, usable_photo
 from .report_charts import (
     NAVY,
     OPPORTUNITY,
@@ -161,6 +162,14 @@ def summary(model: ReportModel, width: float) -> list[Flowable]:
     return out
 
 
+def _photo_placeholder() -> Flowable:
+    """A pale square where a damaged photo would be (export_report_pdf warns about it)."""
+    box = Table([[""]], colWidths=[32 * mm], rowHeights=[32 * mm], hAlign="LEFT")
+    box.setStyle(TableStyle([("BACKGROUND", (0, 0), (0, 0), colors.HexColor(PLACEHOLDER_FILL)),
+                             ("BOX", (0, 0), (0, 0), 0.75, colors.HexColor(PLACEHOLDER_STROKE))]))
+    return box
+
+
 def personas(model: ReportModel, width: float) -> list[Flowable]:
     out: list[Flowable] = []
     for n, p in enumerate(model.personas):
@@ -175,14 +184,12 @@ def personas(model: ReportModel, width: float) -> list[Flowable]:
         if p.quote:
             intro.append(text(p.quote, "quote", prefix="“", suffix="”"))
         if p.photo:
-            try:
-                img = Image(io.BytesIO(p.photo), width=32 * mm, height=32 * mm,
-                            kind="proportional")
-                t = Table([[img, intro]], colWidths=[38 * mm, width - 38 * mm], hAlign="LEFT")
-                t.setStyle(TableStyle(table_style(("LEFTPADDING", (0, 0), (-1, -1), 0))))
-                intro = [t]
-            except Exception:  # a broken photo must not break the report
-                pass
+            photo = usable_photo(p.photo)  # decoded in full: a damaged one is a placeholder
+            img: Flowable = _photo_placeholder() if photo is None else Image(
+                io.BytesIO(photo), width=32 * mm, height=32 * mm, kind="proportional")
+            t = Table([[img, intro]], colWidths=[38 * mm, width - 38 * mm], hAlign="LEFT")
+            t.setStyle(TableStyle(table_style(("LEFTPADDING", (0, 0), (-1, -1), 0))))
+            intro = [t]
         out += intro
         cols = []
         for title, body in (("Goals", p.goals), ("Frustrations", p.frustrations)):

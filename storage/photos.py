@@ -34,7 +34,12 @@ if TYPE_CHECKING:  # Pillow is imported when a photo is read, not at start-up
 
 
 class PhotoError(WaymarkError):
-    """A file that cannot be a persona photo; the message is one line."""
+    """A file that cannot be a persona photo; the message is one line, `reason` the
+    name of what went wrong underneath (e.g. "DecompressionBombError"), if anything."""
+
+    def __init__(self, message: str, reason: str = "") -> None:
+        super().__init__(message)
+        self.reason = reason
 
 
 def load_persona_photo(path: str | os.PathLike[str], max_side: int = MAX_SIDE,
@@ -90,15 +95,16 @@ def _decoded(source: Path | io.BytesIO, name: str, max_side: int, keep: bytes | 
     except PhotoError:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-        raise PhotoError(_bomb_message(name, exc)) from None
+        raise PhotoError(_bomb_message(name, exc), type(exc).__name__) from None
     except UnidentifiedImageError:
-        raise PhotoError(f"{name} is not an image Waymark can read (use a {ACCEPTED} file)"
-                         ) from None
+        raise PhotoError(f"{name} is not an image Waymark can read (use a {ACCEPTED} file)",
+                         "UnidentifiedImageError") from None
     except (OSError, SyntaxError, ValueError, EOFError, MemoryError) as exc:
         detail = " ".join(str(exc).split()) or type(exc).__name__
         if "truncated" in detail:
             detail = "the file is truncated"
-        raise PhotoError(f"{name} is damaged or incomplete ({detail[:80]})") from None
+        raise PhotoError(f"{name} is damaged or incomplete ({detail[:80]})",
+                         type(exc).__name__) from None
     out = io.BytesIO()
     picture.save(out, format="PNG", optimize=True)
     return out.getvalue()
