@@ -1,7 +1,8 @@
 """Which font draws each character of a PDF text line, and what to do when none can.
 
-The layout measures with the bundled faces (`journey.fonts`). A character
-none of them covers (Thai, Hangul, math letters, colour emoji …) is looked up
+The layout measures with the bundled faces (`journey.fonts`: Latin, Greek,
+Cyrillic, CJK, Hangul, Hebrew, Arabic, Devanagari, Thai). A character none of
+them covers (Ethiopic, Georgian, math letters, colour emoji …) is looked up
 among the system's fonts with fontconfig (`fc-list :charset=…`); only
 TrueType-outline files qualify, because reportlab embeds `glyf` fonts and
 rejects CFF (`.otf`) and bitmap-colour (CBDT emoji) ones. A character no font
@@ -10,7 +11,9 @@ reported, never dropped in silence.
 
 A run set in another font than the one the layout measured is squeezed or
 stretched horizontally (PDF `Tz`) to the layout's width, so lines keep the
-geometry every renderer shares and never spill out of their note.
+geometry every renderer shares and never spill out of their note. The PNG
+painter (`qt_paint.text_runs`) draws from the same system file, or □, so the
+export's warning is true of both.
 """
 
 from __future__ import annotations

@@ -5,7 +5,10 @@ embed, and reportlab's canvas starts with Helvetica (a standard-14 font that
 is never embedded). So every PDF we write uses only these registered faces —
 the same files `journey.fonts` measures with — and its canvas is created with
 one of them as the initial font (`new_canvas`), which keeps Helvetica out of
-the file altogether. reportlab subsets and embeds each face it draws with.
+the file altogether. reportlab subsets and embeds each face it draws with;
+the script faces (Noto Sans Hebrew/Arabic/Devanagari/Thai, NanumGothic) are
+registered with the rest, and `to_unicode_cmap` makes the text layer of their
+shaped glyphs read back as the characters typed (`pdf_shaping`).
 """
 
 from __future__ import annotations
