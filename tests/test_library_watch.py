@@ -112,6 +112,8 @@ def test_another_session_added_elsewhere_keeps_undo_and_shows_in_the_library(
     cli(library.path, "new", "--title", "Onboarding from the CLI")
     qtbot.waitUntil(lambda: "Onboarding from the CLI" in page.visible_titles(), timeout=WAIT_MS)
     assert window.undo_stack.count() == 1  # nothing of the open session changed
+    assert window.windowTitle() == "Library — Waymark"  # still the page's title and counts
+    assert window.counts_label.text() == "2 sessions"
     assert window.statusBar().currentMessage() != RESET_MESSAGE
     window.library_tools.show_editor()
     window.undo_stack.undo()  # and the undo is still good
@@ -181,3 +183,107 @@ def test_a_map_added_elsewhere_shows_as_a_tab(window, demo, qtbot):
     qtbot.waitUntil(lambda: len(window.maps) == 2, timeout=WAIT_MS)
     assert [m.name for m in window.maps] == [m.name for m in library.read(maps_of, sid)]
     assert window.tabs.isVisible()
+
+
+# -- a read-only library -------------------------------------------------------------
+
+def test_a_read_only_library_says_so_and_edits_fail_in_one_line(qtbot, demo, tmp_path):
+    from storage import LibraryReadOnly
+    from ui.library_watch import READ_ONLY_BANNER
+
+    library = demo[0]
+    library.close()
+    ro = Library(library.path, read_only=True)
+    try:
+        QSettings.setPath(QSettings.Format.NativeFormat, QSettings.Scope.UserScope,
+                          os.environ["XDG_CONFIG_HOME"])
+        w = MainWindow(ro, QSettings("Waymark", "Waymark"))
+        qtbot.addWidget(w)
+        with qtbot.waitActive(w):
+            w.show()
+            w.activateWindow()
+        assert w.windowTitle().endswith("— Waymark (read-only)")
+        assert w.read_only_banner.isVisible()
+        assert w.read_only_banner.text() == READ_ONLY_BANNER
+        w.library_tools.show_library()  # the title of another page says it too
+        assert w.windowTitle() == "Library — Waymark (read-only)"
+        w.library_tools.show_editor()
+        # An edit reaches Library.run: one line, nothing on the stack, no row.
+        before = len(w.data.all_notes())
+        assert not w.push(window_add_note(w, "Not allowed"))
+        assert w.undo_stack.count() == 0
+        with pytest.raises(LibraryReadOnly) as refused:
+            ro.run(ops.add_note, w.data.stages[0].id, w.data.lanes[0].id, "x")
+        assert w.last_error == str(refused.value).splitlines()[0]
+        assert "read-only" in w.last_error
+        # Typing a note: the draft cannot be saved; ending the edit says so in one line.
+        w.last_error = None
+        w.note_actions.new_note((w.data.stages[2].id, w.data.lanes[2].id))
+        QTest.keyClicks(w.view, "Typed anyway")
+        qtbot.wait(800)  # a draft save was tried (and refused) meanwhile
+        w.note_actions.commit_editor()
+        assert w.note_actions.editor is None
+        assert w.last_error is not None and "read-only" in w.last_error
+        assert len(w.data.all_notes()) == before
+        w.scene.blockSignals(True)
+    finally:
+        ro.close()
+
+
+# -- undo right after an outside change -------------------------------------------------
+
+def test_ctrl_z_right_after_an_outside_change_catches_up_first(window, demo, qtbot):
+    """The other program deleted the very note our last command added, and Ctrl+Z
+    comes before the next poll: the window catches up first instead of undoing
+    into rows that are gone."""
+    library = demo[0]
+    command = window_add_note(window, "Ours, then theirs")
+    assert window.push(command)
+    (ours,) = [n.id for n in window.data.all_notes() if n.text == "Ours, then theirs"]
+    other = Library(library.path)
+    try:
+        other.run(ops.delete_note, ours)
+    finally:
+        other.close()
+    window.undo_action.trigger()  # no poll has run: the event loop did not turn
+    assert window.undo_stack.count() == 0
+    assert window.statusBar().currentMessage() == RESET_MESSAGE
+    assert window.doc.note(ours) is None
+
+
+def test_an_undo_the_library_refuses_is_one_line_and_clears_the_history(window, demo, qtbot):
+    """The library is locked by another program for longer than Waymark waits:
+    the undo is refused in one line and the history, now out of step, is cleared."""
+    library = demo[0]
+    assert window.push(window_add_note(window, "Ours, locked out"))
+    library.busy_retry_seconds = 0.2
+    blocker = sqlite3.connect(library.path, timeout=1)
+    blocker.execute("PRAGMA busy_timeout = 100")
+    blocker.isolation_level = None
+    blocker.execute("BEGIN IMMEDIATE")
+    try:
+        window.undo_action.trigger()
+    finally:
+        blocker.execute("ROLLBACK")
+        blocker.close()
+    assert window.undo_stack.count() == 0
+    assert window.last_error and "\n" not in window.last_error
+    assert "Error calling" not in window.last_error  # the library's line, not PySide's
+    assert "Ours, locked out" in texts(window)  # nothing was undone
+
+
+def test_the_open_session_deleted_elsewhere_opens_another(window, demo, qtbot):
+    library = demo[0]
+    gone = window.session_id
+    kept = library.run(ops.create_session, "Kept session", date="2026-01-01")
+    window.open_session(gone)
+    assert window.push(window_add_note(window, "Ours, about to go"))
+    other = Library(library.path)
+    try:
+        other.run(ops.purge_session, gone)
+    finally:
+        other.close()
+    qtbot.waitUntil(lambda: window.session_id == kept.id, timeout=WAIT_MS)
+    assert window.undo_stack.count() == 0
+    assert window.statusBar().currentMessage() == RESET_MESSAGE
+    window.undo_action.trigger()  # nothing to undo; nothing breaks

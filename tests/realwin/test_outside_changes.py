@@ -4,7 +4,8 @@ The CLI runs as its own process on the same library file while Waymark shows it
 under Xvfb: the notes it imports appear on the canvas (the probe lists what the
 scene holds), the status bar says the map was reloaded and the undo history
 cleared, Ctrl+Z afterwards does nothing harmful, and a note being typed when
-the CLI writes keeps every character.
+the CLI writes keeps every character. A library opened read-only says so in
+the title and the status bar, and an edit is refused in one line.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from ui.library_watch import RESET_MESSAGE
+from ui.library_watch import READ_ONLY_BANNER, RESET_MESSAGE
 
 from .harness import ROOT, App, display, query
 
@@ -95,6 +96,38 @@ def test_the_cli_writes_while_the_window_is_open(tmp_path):
             app.until(lambda: not query(db, "SELECT id FROM note WHERE text = ?",
                                         "Typed while the CLI wrote"), "Ctrl+Z of the typed note")
             assert "Imported meanwhile" in shown(app)
+            assert app.quit() == 0
+            assert "Traceback" not in app.stderr
+        finally:
+            app.kill()
+
+
+def test_a_read_only_library_in_the_real_window(tmp_path):
+    db = tmp_path / "lib.sqlite"
+    cli(db, "demo")
+    notes = query(db, "SELECT count(*) FROM note")[0][0]
+    with display() as disp:
+        app = App(disp, db, tmp_path, extra_env={"WAYMARK_READ_ONLY": "1"})
+        try:
+            app.ready()
+            st = app.state()
+            main = next(w for w in st["windows"] if w["class"] == "MainWindow")
+            assert main["title"].endswith("— Waymark (read-only)")
+            assert st["status"] == READ_ONLY_BANNER
+            app.click_on(st["notes"][0])
+            app.key("Delete")  # an edit: refused in one line, in a box
+            box = app.until(lambda: [w for w in app.state()["windows"]
+                                     if w["class"] == "QMessageBox"], "no message box")
+            assert box[0]["title"] == "Waymark"
+            if SHOTS:
+                disp.screenshot(SHOTS / "read-only.png")
+            app.key("Return")
+            app.until(lambda: not [w for w in app.state()["windows"]
+                                   if w["class"] == "QMessageBox"], "the box to close")
+            app.key("ctrl+z")
+            app.settle(0.3)
+            assert query(db, "SELECT count(*) FROM note")[0][0] == notes
+            assert len(app.state()["notes"]) == notes
             assert app.quit() == 0
             assert "Traceback" not in app.stderr
         finally:
