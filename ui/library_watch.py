@@ -107,7 +107,9 @@ class LibraryWatch(QObject):
             uri = f"file:{quote(str(self.library.path))}?mode=ro"  # '#', '?', '%' in a name
             self.conn = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=5)
             self._baseline = self._version()
-        except sqlite3.Error:  # cannot watch (the file went away): the window still works
+        except sqlite3.Error:  # cannot watch (say, an unwritable folder): the window works
+            if self.conn is not None:
+                self.conn.close()
             self.conn, self._baseline = None, 0
         self._digest: tuple[str | None, str | None] = (None, None)  # (session id, digest)
         #: Own commits since the digest: a change from elsewhere now counts as touching.
