@@ -60,7 +60,8 @@ _JS_DECIMAL = re.compile(r"[+-]?(?:Infinity|(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?
 _JS_RADIX = re.compile(r"0(?:[xX][0-9a-fA-F]+|[oO][0-7]+|[bB][01]+)")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 # A note text that Mermaid would read as a keyword, a comment or a directive.
-_NOT_A_TASK = re.compile(r"(?:title\s|section\s|journey\b|acc(?:title|descr)\s*[:{]|%)",
+_JS_S = "[" + re.escape(JS_SPACE) + "]"
+_NOT_A_TASK = re.compile(rf"(?:title{_JS_S}|section{_JS_S}|journey\b|acc(?:title|descr){_JS_S}*[:{{]|%)",
                          re.IGNORECASE | re.ASCII)
 
 

@@ -230,6 +230,7 @@ def test_a_markdown_page_imports_its_mermaid_block(library) -> None:
 
 
 @pytest.mark.parametrize("name", ["title of the talk", "Section one done", "journey home",
+                                  "title\ufeffBOM", "section\ufeffx", "accDescr\ufeff{ y",
                                   "accDescr {x", "% off", "Ticket #35;", "accTitle: x"])
 def test_note_texts_that_look_like_keywords_export_as_tasks(library, name: str) -> None:
     text = "journey\n  section A\n    placeholder: 3: me\n"
