@@ -16,6 +16,13 @@ they are all the same again, and the record was written well after the last
 of those times (so no later write can share their clock tick: file times tick
 coarsely, and a change time cannot be set back by a program), the library is
 unchanged without reading it. Anything else falls back to hashing the bytes.
+
+A copy is only worth keeping if it can be opened: the library is checked
+(`PRAGMA quick_check`) before it is copied — a damaged library is not backed up
+at all, so its copies never push the good ones out — and the copy is checked
+again before it gets its name. Pruning keeps the newest `keep` copies that pass
+the check; a spoilt copy never counts. `recover` puts the newest good copy in
+place of a damaged library and keeps the damaged file beside it.
 """
 
 from __future__ import annotations
@@ -28,7 +35,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from .library import SQLITE_HEADER, backup_copy
+from journey.errors import WaymarkError
+
+from .atomic import atomic_path, write_text_atomic
+from .library import SQLITE_HEADER
 
 DEFAULT_KEEP = 5
 MAX_KEEP = 50
@@ -41,6 +51,8 @@ class BackupResult:
     reason: str = ""  # why none was made ("" when one was)
     #: How "unchanged" was told: "identity" (file times, no read) or "content" (hash).
     checked_by: str = ""
+    #: The library itself failed its check: the caller can offer `recover`.
+    damaged: bool = False
 
 
 def backup_folder(db_path: Path) -> Path:
@@ -127,9 +139,78 @@ def _unchanged_since(db_path: Path, backup: Path, identity: str, latest: int
 
 def _write_record(db_path: Path, fields: list[str]) -> None:
     try:
-        (backup_folder(db_path) / FINGERPRINT_FILE).write_text(" ".join(fields) + "\n")
-    except OSError:
+        write_text_atomic(backup_folder(db_path) / FINGERPRINT_FILE, " ".join(fields) + "\n")
+    except (OSError, WaymarkError):
         pass  # without a record the next start hashes again: slower, never wrong
+
+
+# -- checking a file -------------------------------------------------------------
+
+def _one_line(text: str) -> str:
+    lines = [ln.strip() for ln in str(text).splitlines()
+             if ln.strip() and not ln.startswith("*** in database")]
+    return "; ".join(lines) or "unreadable"
+
+
+def problem_of(path: str | os.PathLike[str]) -> str | None:
+    """What `PRAGMA quick_check` finds wrong with the SQLite file at `path`, in one
+    line, or None when it is sound.
+
+    Read-only, on a connection of its own. Without a `-wal` file the main file is
+    the whole database, so it is opened `immutable` (a read-only WAL open would
+    otherwise leave empty -wal and -shm files beside a backup or a damaged library)."""
+    path = Path(path)
+    try:
+        with open(path, "rb") as fh:
+            if fh.read(16) != SQLITE_HEADER:
+                return "not an SQLite database"
+    except OSError as exc:
+        return f"cannot read it: {exc.strerror or exc}"
+    flags = "mode=ro" if Path(f"{path}-wal").exists() else "mode=ro&immutable=1"
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?{flags}", uri=True, timeout=5)
+    except sqlite3.Error as exc:
+        return _one_line(exc)
+    try:
+        rows = conn.execute("PRAGMA quick_check").fetchall()
+    except sqlite3.Error as exc:
+        return _one_line(exc)
+    finally:
+        conn.close()
+    found = [r[0] for r in rows]
+    return None if found == ["ok"] else _one_line("\n".join(found))
+
+
+class _SpoiltCopy(Exception):
+    pass
+
+
+def checked_copy(source: str | os.PathLike[str], dest: str | os.PathLike[str]) -> str | None:
+    """Copy the library `source` to `dest` through SQLite's backup API (consistent
+    even while it is open) and keep the copy only if it passes `quick_check`.
+    Returns None, or why there is no copy (one line); `dest` is then untouched."""
+    source, dest = Path(source), Path(dest)
+    try:
+        with atomic_path(dest) as tmp:
+            conn = sqlite3.connect(source, timeout=5)
+            try:
+                target = sqlite3.connect(tmp)
+                try:
+                    conn.backup(target)
+                finally:
+                    target.close()
+            finally:
+                conn.close()
+            problem = problem_of(tmp)
+            if problem is not None:
+                raise _SpoiltCopy(problem)
+    except _SpoiltCopy as exc:
+        return f"the copy failed its check ({exc}); it was not kept"
+    except sqlite3.Error as exc:
+        return _one_line(exc)
+    except WaymarkError as exc:
+        return str(exc).rsplit(": ", 1)[-1]
+    return None
 
 
 def make_backup(db_path: str | os.PathLike[str], keep: int = DEFAULT_KEEP,
@@ -169,32 +250,216 @@ def make_backup(db_path: str | os.PathLike[str], keep: int = DEFAULT_KEEP,
     while dest.exists():
         n += 1
         dest = folder / f"{db_path.stem}-{stamp}-{n}.sqlite"
+    problem = problem_of(db_path)
+    if problem is not None:  # copying it would only push a good copy out
+        return BackupResult(None, reason=f"the library is damaged ({problem}); "
+                            "no backup was made", damaged=True)
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        conn = sqlite3.connect(db_path, timeout=5)
-        try:
-            backup_copy(conn, dest)
-        finally:
-            conn.close()
-        # The identity is kept only if nothing wrote the library while it was hashed
-        # and copied. The hash came first, so a write after it can only cause one
-        # copy too many at the next start, never one too few.
-        fields = [dest.name, fingerprint]
-        if _identity(db_path)[0] == identity:
-            fields.append(identity)
-    except (OSError, sqlite3.Error) as exc:
-        reason = getattr(exc, "strerror", None) or str(exc).splitlines()[0]
-        return BackupResult(None, reason=f"cannot back up to {folder}: {reason}")
+    except OSError as exc:
+        return BackupResult(None, reason=f"cannot back up to {folder}: {exc.strerror or exc}")
+    failed = checked_copy(db_path, dest)
+    if failed is not None:
+        why = failed if failed.startswith("the copy") else f"cannot back up to {folder}: {failed}"
+        return BackupResult(None, reason=why)
+    # The identity is kept only if nothing wrote the library while it was hashed
+    # and copied. The hash came first, so a write after it can only cause one
+    # copy too many at the next start, never one too few.
+    fields = [dest.name, fingerprint]
+    if _identity(db_path)[0] == identity:
+        fields.append(identity)
     _write_record(db_path, fields)
-    return BackupResult(dest, _prune(list_backups(db_path), keep))
+    return BackupResult(dest, _prune(list_backups(db_path), keep, good=dest))
 
 
-def _prune(backups: list[Path], keep: int) -> tuple[Path, ...]:
+def _prune(backups: list[Path], keep: int, good: Path | None = None) -> tuple[Path, ...]:
+    """Keep the newest `keep` copies that pass `quick_check` (`good` is known to);
+    remove the rest. Nothing is removed unless a good copy stays, so the last good
+    backup is never pruned and a spoilt one never takes its place."""
+    if len(backups) <= keep:
+        return ()
+    kept: list[Path] = []
+    for path in reversed(backups):
+        if len(kept) < keep and (path == good or problem_of(path) is None):
+            kept.append(path)
+    if not kept:
+        return ()
     removed = []
-    for old in backups[: max(0, len(backups) - keep)]:
+    for old in backups:
+        if old in kept:
+            continue
         try:
             old.unlink()
             removed.append(old)
         except OSError:
             pass  # a copy we cannot delete is a copy too many, not a reason to stop
     return tuple(removed)
+
+
+# -- recovery ----------------------------------------------------------------------
+
+STAMP = "%Y-%m-%d-%H%M%S"
+
+
+@dataclass(frozen=True)
+class BackupInfo:
+    path: Path
+    taken: datetime  # from the name (when it was made), else the file's time
+    sessions: int  # not in the trash; 0 when it cannot be read
+    problem: str | None = None  # None: it passes quick_check and holds a library
+
+    @property
+    def label(self) -> str:
+        plural = "" if self.sessions == 1 else "s"
+        return f"the backup of {self.taken:%Y-%m-%d %H:%M} ({self.sessions} session{plural})"
+
+
+@dataclass(frozen=True)
+class RecoveryResult:
+    library: Path
+    backup: Path
+    taken: datetime
+    sessions: int
+    kept_as: Path | None  # where the damaged (or replaced) file went; None if none existed
+    damaged: bool = True
+
+    def summary(self) -> str:
+        what = "damaged" if self.damaged else "replaced"
+        kept = (f"; the {what} file is kept as {self.kept_as}" if self.kept_as is not None
+                else "")
+        plural = "" if self.sessions == 1 else "s"
+        return (f"recovered library from backup of {self.taken:%Y-%m-%d %H:%M} "
+                f"({self.sessions} session{plural}){kept}")
+
+
+def _taken(path: Path) -> datetime:
+    m = re.search(r"(\d{4}-\d{2}-\d{2}-\d{6})(?:-\d+)?\.sqlite$", path.name)
+    if m:
+        try:
+            return datetime.strptime(m[1], STAMP)
+        except ValueError:
+            pass
+    try:
+        return datetime.fromtimestamp(path.stat().st_mtime)
+    except OSError:
+        return datetime.now()
+
+
+def inspect_backup(path: str | os.PathLike[str]) -> BackupInfo:
+    """When a backup was made, how many sessions it holds and whether it is sound."""
+    path = Path(path)
+    problem = problem_of(path)
+    sessions = 0
+    if problem is None:
+        try:
+            conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro&immutable=1", uri=True)
+            try:
+                try:
+                    row = conn.execute(
+                        "SELECT count(*) FROM session WHERE deleted_at IS NULL").fetchone()
+                except sqlite3.OperationalError:  # schema v1: no trash yet
+                    row = conn.execute("SELECT count(*) FROM session").fetchone()
+                sessions = int(row[0])
+            finally:
+                conn.close()
+        except sqlite3.Error:
+            problem = "not a Waymark library"
+    return BackupInfo(path, _taken(path), sessions, problem)
+
+
+def check_backups(db_path: str | os.PathLike[str]) -> list[BackupInfo]:
+    """Every backup of the library, newest first, each checked."""
+    return [inspect_backup(p) for p in reversed(list_backups(Path(db_path)))]
+
+
+def newest_good_backup(db_path: str | os.PathLike[str]) -> BackupInfo | None:
+    """The newest backup that passes `quick_check` (older ones are not read)."""
+    for path in reversed(list_backups(Path(db_path))):
+        info = inspect_backup(path)
+        if info.problem is None:
+            return info
+    return None
+
+
+def _companions(path: Path) -> list[Path]:
+    """The library and the WAL and shared-memory files SQLite keeps beside it."""
+    return [path, Path(f"{path}-wal"), Path(f"{path}-shm")]
+
+
+def aside_path(db_path: str | os.PathLike[str], now: datetime | None = None,
+               why: str = "damaged") -> Path:
+    """`library.sqlite.damaged-2026-12-02-091500` (then `-2`, …): a name that neither
+    it nor its -wal/-shm companions have yet."""
+    db_path = Path(db_path)
+    base = f"{db_path.name}.{why}-{(now or datetime.now()).strftime(STAMP)}"
+    candidate, n = db_path.with_name(base), 1
+    while any(p.exists() for p in _companions(candidate)):
+        n += 1
+        candidate = db_path.with_name(f"{base}-{n}")
+    return candidate
+
+
+def _move_aside(db_path: Path, aside: Path) -> list[tuple[Path, Path]]:
+    """Rename the library and its companions to `aside`, never over a file."""
+    moved: list[tuple[Path, Path]] = []
+    try:
+        for src, dst in zip(_companions(db_path), _companions(aside), strict=True):
+            if not src.exists():
+                continue
+            if dst.exists():
+                raise FileExistsError(f"{dst} exists")
+            os.rename(src, dst)
+            moved.append((src, dst))
+    except OSError:
+        _move_back(moved)
+        raise
+    return moved
+
+
+def _move_back(moved: list[tuple[Path, Path]]) -> None:
+    for src, dst in reversed(moved):
+        if not src.exists():
+            try:
+                os.rename(dst, src)
+            except OSError:
+                pass
+
+
+def recover(db_path: str | os.PathLike[str], source: str | os.PathLike[str] | None = None,
+            now: datetime | None = None) -> RecoveryResult:
+    """Put the newest good backup (or `source`) in place of the damaged library.
+
+    The damaged file and its -wal/-shm are renamed aside (`aside_path`), never
+    overwritten or deleted; the backup is copied through SQLite's backup API,
+    checked, and renamed into place, so a failure leaves the library as it was.
+    A healthy library is replaced only when `source` names the backup to use."""
+    db_path = Path(db_path).expanduser()
+    damaged = db_path.exists() and problem_of(db_path) is not None
+    if source is not None:
+        info = inspect_backup(Path(source).expanduser())
+        if info.problem is not None:
+            raise WaymarkError(f"cannot recover from {info.path}: {info.problem}")
+    elif db_path.exists() and not damaged:
+        raise WaymarkError(f"library {db_path} is not damaged (it passes its check); "
+                           "to go back to a backup anyway, name it with --from")
+    else:
+        found = newest_good_backup(db_path)
+        if found is None:
+            raise WaymarkError(f"no good backup of {db_path} to recover from "
+                               f"(looked in {backup_folder(db_path)})")
+        info = found
+    aside = aside_path(db_path, now, "damaged" if damaged else "replaced")
+    moved: list[tuple[Path, Path]] = []
+    try:
+        with atomic_path(db_path) as tmp:
+            failed = checked_copy(info.path, tmp)
+            if failed is not None:
+                raise WaymarkError(f"cannot recover from {info.path}: {failed}")
+            moved = _move_aside(db_path, aside)
+    except OSError as exc:  # moving the damaged file aside
+        raise WaymarkError(f"cannot move {db_path} aside: {exc.strerror or exc}") from None
+    except BaseException:
+        _move_back(moved)
+        raise
+    return RecoveryResult(db_path, info.path, info.taken, info.sessions,
+                          aside if moved else None, damaged)
