@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import gc
 import json
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -273,6 +274,53 @@ def cmd_export_tiles(args: argparse.Namespace) -> int:
     return 0
 
 
+def _open_in_app(db: Path) -> int | None:
+    """The process id of a running Waymark that holds `db` open (its QLockFile:
+    `<db>.lock`, whose first line is the holder's pid); None if none does."""
+    try:
+        pid = int((Path(f"{db}.lock").read_text(errors="replace").split() or ["0"])[0])
+    except (OSError, ValueError):
+        return None
+    if pid <= 0 or pid == os.getpid() or os.name != "posix":
+        return None  # on Windows os.kill would end the process, not probe it
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return None  # a lock left by a crash
+    except PermissionError:
+        return pid
+    return pid
+
+
+def cmd_recover(args: argparse.Namespace) -> int:
+    """`recover [--from BACKUP] [--list]`: the newest good backup in place of a damaged
+    library; the damaged file is kept beside it (storage.backups.recover)."""
+    from storage import library_path
+    from storage.backups import backup_folder, check_backups, recover
+
+    db = library_path(getattr(args, "db", None))
+    if args.list:
+        infos = check_backups(db)
+        if not infos:
+            print(f"no backups of {db} (the app makes them in {backup_folder(db)} "
+                  "when it starts)")
+        for info in infos:
+            state = "ok" if info.problem is None else f"damaged: {info.problem}"
+            sessions = f"{info.sessions} session{'' if info.sessions == 1 else 's'}"
+            print(f"{info.taken:%Y-%m-%d %H:%M}  {sessions:>13}  {state:<8}  {info.path.name}")
+        return 0
+    pid = _open_in_app(db)
+    if pid is not None:
+        raise CliError(f"{db} is open in Waymark (process {pid}); quit it first")
+    source = None
+    if args.source:
+        source = Path(args.source).expanduser()
+        if not source.exists() and (backup_folder(db) / args.source).exists():
+            source = backup_folder(db) / args.source
+    print(recover(db, source=source).summary())
+    return 0
+
+
 # -- the parser ----------------------------------------------------------------------
 
 def _add_db(p: argparse.ArgumentParser, top: bool = False) -> None:
@@ -321,6 +369,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--title", help="Mermaid: the new session's title")
     _add_db(p)
     p.set_defaults(func=cmd_import)
+
+    p = sub.add_parser("recover", help="replace a damaged library by its newest good backup")
+    p.add_argument("--from", dest="source", metavar="BACKUP", default=None,
+                   help="this backup (a file, or a name from --list) instead of the newest good one")
+    p.add_argument("--list", action="store_true", help="list the backups, newest first, checked")
+    _add_db(p)
+    p.set_defaults(func=cmd_recover)
 
     exp = sub.add_parser("export", help="export a session").add_subparsers(
         dest="what", metavar="KIND", parser_class=_Parser, required=True)
@@ -394,6 +449,7 @@ def build_parser() -> argparse.ArgumentParser:
 def run_cli(argv: Sequence[str]) -> int:
     from journey.errors import WaymarkError
 
+    args = None
     try:
         args = build_parser().parse_args(list(argv))
         func: Callable[[argparse.Namespace], int] | None = getattr(args, "func", None)
@@ -401,7 +457,10 @@ def run_cli(argv: Sequence[str]) -> int:
             raise CliError("waymark: give a command (see --help)")
         return func(args)
     except (CliError, WaymarkError) as exc:
-        print(f"error: {exc}" if not str(exc).startswith("waymark") else str(exc),
+        message = "; ".join(ln.strip() for ln in str(exc).splitlines() if ln.strip())
+        if " is damaged" in message and getattr(args, "func", None) is not cmd_recover:
+            message += "; run `waymark recover`"
+        print(f"error: {message}" if not message.startswith("waymark") else message,
               file=sys.stderr)
         return EXIT_USER_ERROR
     except OSError as exc:  # e.g. a library folder that cannot be created

@@ -3,7 +3,8 @@
 `run_app(db_path)` is what `main.py` calls without arguments. Problems a user
 can meet before the window exists (a damaged or newer library, the library
 already open in another Waymark) are shown as one line in a message box and
-make it return 1 — never a traceback.
+make it return 1 — never a traceback; a damaged library with a good backup is
+offered recovery from it first (ui/recovery_dialog.py).
 """
 
 from __future__ import annotations
@@ -17,13 +18,13 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from export.qt_paint import ensure_fonts
 from journey.demo import add_demo_session
 from journey.queries import list_sessions
-from storage import Library, LibraryError
 from storage.backups import make_backup
 
 from . import probe
 from .clipboard import release_clipboard
 from .main_window import SETTINGS_APP, SETTINGS_ORG, MainWindow, app_settings
 from .preferences import Preferences
+from .recovery_dialog import open_or_recover
 
 
 def make_application(argv: list[str] | None = None) -> QApplication:
@@ -60,18 +61,20 @@ def run_app(db_path: Path, argv: list[str] | None = None) -> int:
     try:
         # A rolling backup before the library is opened (and so before any migration).
         backup = make_backup(db_path, Preferences.load(app_settings()).backups)
-        try:
-            library = Library(db_path)
-        except LibraryError as exc:
-            QMessageBox.critical(None, "Waymark", str(exc).splitlines()[0])
+        # A damaged library: offer its newest good backup (the damaged file is kept).
+        opened = open_or_recover(db_path)
+        if opened is None:
             return 1
+        library, recovered = opened
         try:
             if not library.read(list_sessions, include_trashed=True):
                 library.run(add_demo_session)  # first start: something real to look at
             window = MainWindow(library)
             window.show()
             probe.install(window)  # tests and benchmarks watching from outside (env only)
-            if backup.reason.startswith("cannot"):
+            if recovered:
+                window.statusBar().showMessage(recovered, 30000)
+            elif backup.reason.startswith("cannot"):
                 window.statusBar().showMessage(f"No backup was made: {backup.reason}", 15000)
             status = app.exec()
             release_clipboard()  # before Python shuts down: see its docstring
