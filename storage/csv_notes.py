@@ -253,7 +253,7 @@ def _int_1_5(value: str, what: str, line: int) -> int | None:
         number = float(value.replace(",", "."))
     except ValueError:
         number = float("nan")
-    if number != number or number != int(number) or not 1 <= number <= 5:
+    if not (1 <= number <= 5 and number == int(number)):  # also NaN and inf, unconverted
         raise CsvError(f"line {line}: {what} must be a whole number from 1 to 5 (got {_shown(value)})")
     return int(number)
 
@@ -289,7 +289,12 @@ def _timestamp(value: str, what: str, line: int) -> str:
                        f"2026-11-20T09:30:00Z (clear the cell to use the import time)") from None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    try:
+        moment = moment.astimezone(UTC)
+    except OverflowError:  # 9999-12-31T23:59-12:00 is past the calendar's end in UTC
+        raise CsvError(f"line {line}: {what} {_shown(value)} is outside the years 1 to 9999 "
+                       f"in UTC") from None
+    return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def _kind(value: str, line: int) -> str | None:

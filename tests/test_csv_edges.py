@@ -422,3 +422,18 @@ def test_libreoffice_with_text_columns_keeps_every_note_and_saves_it_back(demo, 
     assert sorted(n.text for n in imported.all_notes()) == \
         sorted(n.text for n in original.all_notes())
     assert {n.author for n in imported.all_notes() if n.text in FORMULAS} == {"@ann"}
+
+
+@pytest.mark.parametrize("value", ["inf", "-inf", "Infinity", "nan", "1e400"])
+def test_impact_infinity_is_a_message_not_an_overflow(demo, tmp_path: Path, value: str):
+    library, session = demo
+    raw = f"Stage,Lane,Text,Impact\nAwareness,Touchpoints,x,{value}\n".encode()
+    assert refused(library, session, tmp_path, raw).startswith(
+        f"line 2: impact must be a whole number from 1 to 5 (got '{value}')")
+
+
+@pytest.mark.parametrize("value", ["9999-12-31T23:59:59-12:00", "0001-01-01T00:00:00+01:00"])
+def test_a_date_beyond_the_calendar_in_utc_is_a_message(demo, tmp_path: Path, value: str):
+    library, session = demo
+    raw = f"Stage,Lane,Text,Created\nAwareness,Touchpoints,x,{value}\n".encode()
+    assert refused(library, session, tmp_path, raw).startswith(f"line 2: created '{value}' is")
