@@ -19,7 +19,7 @@ import json
 import os
 import sys
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -69,7 +69,6 @@ from .interchange_models import (
     WaymarkDoc,
     check_references,
     error_message,
-    find_unencodable,
     json_schema,
     loc_path,
     short,
@@ -157,15 +156,7 @@ def validate(doc: Any) -> ValidatedDoc:
 
     Raises FormatError with one line, `path: problem`, for the first problem."""
     doc = upgrade(doc)
-    try:
-        json.dumps(doc, ensure_ascii=False).encode("utf-8")
-    except UnicodeEncodeError:
-        path = find_unencodable(doc)
-        raise FormatError(f"{path}: contains an invalid character (a lone UTF-16 surrogate)",
-                          field=path) from None
-    except (TypeError, ValueError):
-        pass  # not JSON-shaped at all: the models below say where
-    try:
+    try:  # a lone surrogate (from a \ud800 escape) is pydantic's "string_unicode" error
         result = WaymarkDoc.model_validate(doc)
     except ValidationError as exc:
         error = exc.errors(include_url=False)[0]
@@ -178,13 +169,31 @@ def _no_constants(name: str) -> Any:
     raise ValueError(f"{name} is not allowed in JSON")
 
 
-def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in out:
-            raise ValueError(f"the key {short(key)} appears twice in one object")
-        out[key] = value
-    return out
+#: Values many notes repeat (their cell, their colour), kept as one string object
+#: each rather than one per note: 40+ MB less for a 200,000-note file.
+_SHARED_KEYS = ("stage_id", "lane_id", "colour")
+
+
+def _object_hook() -> Callable[[list[tuple[str, Any]]], dict[str, Any]]:
+    """json's object_pairs_hook for one read: refuses duplicate keys, shares repeats."""
+    shared: dict[str, str] = {}
+
+    def hook(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        out = dict(pairs)
+        if len(out) != len(pairs):  # rare: only then look for the key, in Python
+            seen: set[str] = set()
+            for key, _ in pairs:
+                if key in seen:
+                    raise ValueError(f"the key {short(key)} appears twice in one object")
+                seen.add(key)
+        if "stage_id" in out:  # a note or a curve point
+            for key in _SHARED_KEYS:
+                value = out.get(key)
+                if type(value) is str:
+                    out[key] = shared.setdefault(value, value)
+        return out
+
+    return hook
 
 
 def read_json_file(path: str | os.PathLike[str], max_bytes: int = MAX_FILE_BYTES) -> dict:
@@ -209,9 +218,9 @@ def read_json_file(path: str | os.PathLike[str], max_bytes: int = MAX_FILE_BYTES
     except UnicodeDecodeError as exc:
         raise FormatError(f"{path} is not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset "
                           f"{exc.start})") from None
+    del raw  # the bytes and the text of a big file need not both stay for the parse
     try:
-        doc = json.loads(text, parse_constant=_no_constants,
-                         object_pairs_hook=_no_duplicate_keys)
+        doc = json.loads(text, parse_constant=_no_constants, object_pairs_hook=_object_hook())
     except json.JSONDecodeError as exc:
         what = exc.msg.removesuffix(" starting at")
         what = what[:1].lower() + what[1:]
@@ -440,7 +449,14 @@ def import_session(db: Db, doc: dict[str, Any] | ValidatedDoc, *, as_copy: bool 
     conn = db.connection()
     for model in (Session, Participant, Persona, JourneyMap, Stage, Lane, Note, Curve,
                   CurvePoint, VoteRound, Vote, ParkedNote):
-        if rows[model]:
+        if model is Note:  # the bulk of a big file: straight to sqlite3, a chunk at a time
+            cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+            try:
+                for chunk in _chunks(_note_rows(m, rid) for m in vdoc.maps):
+                    cursor.executemany(NOTE_INSERT, chunk)
+            finally:
+                cursor.close()
+        elif rows[model]:
             conn.execute(insert(model.__table__), rows[model])  # type: ignore[attr-defined]
     session = db.get(Session, session_id)
     assert session is not None
@@ -457,20 +473,9 @@ def _map_rows(m: MapDoc, index: int, session_id: str | None,
     for i, st in enumerate(m.stages):
         rows[Stage].append(dict(id=rid(st.id), map_id=map_id, name=st.name,
                                 description=st.description, position=i, width=st.width))
-    kinds = {}
     for i, ln in enumerate(m.lanes):
-        kinds[ln.id] = ln.kind.value
         rows[Lane].append(dict(id=rid(ln.id), map_id=map_id, name=ln.name, kind=ln.kind.value,
                                description=ln.description, position=i, collapsed=ln.collapsed))
-    positions = _positions((n.stage_id, n.lane_id) for n in m.notes)
-    for n, pos in zip(m.notes, positions, strict=True):
-        rows[Note].append(dict(
-            id=rid(n.id), map_id=map_id, stage_id=rid(n.stage_id), lane_id=rid(n.lane_id),
-            position=pos, text=n.text,
-            colour=n.colour if n.colour is not None else note_colour_for_kind(kinds[n.lane_id]),
-            tags=normalise_tags(n.tags), author=n.author, owner=n.owner, priority=n.priority,
-            impact=n.impact, effort=n.effort, status=n.status, created_at=n.created_at,
-            updated_at=n.updated_at))
     for i, c in enumerate(m.curves):
         curve_id = rid(c.id)
         rows[Curve].append(dict(id=curve_id, map_id=map_id, persona_id=rid(c.persona_id),
@@ -490,6 +495,44 @@ def _map_rows(m: MapDoc, index: int, session_id: str | None,
         rows[Vote].append(dict(id=rid(v.id), note_id=rid(v.note_id),
                                participant_id=rid(v.participant_id), round_id=rid(v.round_id),
                                created_at=v.created_at))
+
+
+#: The note columns in table order. Notes are a big file's bulk, so their rows go to
+#: sqlite3 as plain tuples, in the caller's transaction: SQLAlchemy's per-row parameter
+#: handling was a third of a 200,000-note import, and no note column has a type
+#: conversion for it to do (every one is text or an integer).
+NOTE_COLUMNS = tuple(c.name for c in Note.__table__.columns)  # type: ignore[attr-defined]
+NOTE_INSERT = (f"INSERT INTO note ({', '.join(NOTE_COLUMNS)}) "
+               f"VALUES ({', '.join('?' * len(NOTE_COLUMNS))})")
+
+
+def _note_rows(m: MapDoc, rid: Callable[[str | None], str | None]) -> Iterator[tuple[Any, ...]]:
+    """The rows of a map's notes in NOTE_COLUMNS order, one at a time (dense positions)."""
+    map_id = rid(m.id)
+    kinds = {ln.id: ln.kind.value for ln in m.lanes}
+    positions = _positions((n.stage_id, n.lane_id) for n in m.notes)
+    for n, pos in zip(m.notes, positions, strict=True):
+        row = dict(
+            id=rid(n.id), map_id=map_id, stage_id=rid(n.stage_id), lane_id=rid(n.lane_id),
+            position=pos, text=n.text,
+            colour=n.colour if n.colour is not None else note_colour_for_kind(kinds[n.lane_id]),
+            tags=normalise_tags(n.tags), author=n.author, owner=n.owner, priority=n.priority,
+            impact=n.impact, effort=n.effort, status=n.status, created_at=n.created_at,
+            updated_at=n.updated_at)
+        yield tuple(row[c] for c in NOTE_COLUMNS)
+
+
+def _chunks(parts: Iterable[Iterable[tuple[Any, ...]]], size: int = 5000
+            ) -> Iterator[list[tuple[Any, ...]]]:
+    chunk: list[tuple[Any, ...]] = []
+    for rows in parts:
+        for row in rows:
+            chunk.append(row)
+            if len(chunk) == size:
+                yield chunk
+                chunk = []
+    if chunk:
+        yield chunk
 
 
 def import_json_file(db: Db, path: str | os.PathLike[str]) -> Session:
