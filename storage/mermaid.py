@@ -144,7 +144,7 @@ class _Reader:
             self.warn(line, f"text after '%%' dropped (Mermaid shows it as part of the {what})")
         value = " ".join(value.split())
         if _CONTROL.search(value):
-            value = _CONTROL.sub("", value)
+            value = " ".join(_CONTROL.sub("", value).split())
             self.warn(line, f"control characters removed from the {what}")
         value = _unescape(value)
         if len(value) > limit:

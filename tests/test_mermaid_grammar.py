@@ -108,8 +108,8 @@ ACCEPTED = [
     # Mermaid shows `%% c` as text here; Waymark drops it as the comment it is, and warns.
     ("trailing-comment-in-a-task", J + "    u: 3: me %% c\n", "",
      [("A", [("t", 3.0, ["me"]), ("u", 3.0, ["me"])])]),
-    ("nul-in-a-name", J + "    u\x00v: 3: me\n", "",
-     [("A", [("t", 3.0, ["me"]), ("uv", 3.0, ["me"])])]),
+    ("nul-in-a-name", J + "    u\x00v: 3: me\n    \x9c\x1fw: 3: me\n", "",
+     [("A", [("t", 3.0, ["me"]), ("uv", 3.0, ["me"]), ("w", 3.0, ["me"])])]),
 ]
 
 # (id, text, the line the message must name) — all rejected by mermaid 12.3.0.
