@@ -185,17 +185,22 @@ class _SpoiltCopy(Exception):
     pass
 
 
-def checked_copy(source: str | os.PathLike[str], dest: str | os.PathLike[str]) -> str | None:
+def checked_copy(source: str | os.PathLike[str], dest: str | os.PathLike[str],
+                 source_is_backup: bool = False) -> str | None:
     """Copy the library `source` to `dest` through SQLite's backup API (consistent
     even while it is open) and keep the copy only if it passes `quick_check`.
-    Returns None, or why there is no copy (one line); `dest` is then untouched."""
+    Returns None, or why there is no copy (one line); `dest` is then untouched.
+    A backup as the source is opened read-only and immutable: not a byte of it changes."""
     source, dest = Path(source), Path(dest)
     try:
         with atomic_path(dest) as tmp:
-            conn = sqlite3.connect(source, timeout=5)
+            conn = (sqlite3.connect(f"{source.resolve().as_uri()}?mode=ro&immutable=1", uri=True)
+                    if source_is_backup else sqlite3.connect(source, timeout=5))
             try:
                 target = sqlite3.connect(tmp)
                 try:
+                    # No syncs while copying: atomic_path fsyncs the finished file once.
+                    target.execute("PRAGMA synchronous=OFF")
                     conn.backup(target)
                 finally:
                     target.close()
@@ -452,7 +457,7 @@ def recover(db_path: str | os.PathLike[str], source: str | os.PathLike[str] | No
     moved: list[tuple[Path, Path]] = []
     try:
         with atomic_path(db_path) as tmp:
-            failed = checked_copy(info.path, tmp)
+            failed = checked_copy(info.path, tmp, source_is_backup=True)
             if failed is not None:
                 raise WaymarkError(f"cannot recover from {info.path}: {failed}")
             moved = _move_aside(db_path, aside)
