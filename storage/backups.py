@@ -38,7 +38,7 @@ from pathlib import Path
 from journey.errors import WaymarkError
 
 from .atomic import atomic_path, write_text_atomic
-from .library import SQLITE_HEADER
+from .library import SQLITE_HEADER, Library, LibraryError
 
 DEFAULT_KEEP = 5
 MAX_KEEP = 50
@@ -152,9 +152,14 @@ def _one_line(text: str) -> str:
     return "; ".join(lines) or "unreadable"
 
 
+#: Tables every schema of a library has; a sound SQLite file without them is no
+#: library to keep or to recover from.
+CORE_TABLES = frozenset({"session", "journey_map", "stage", "lane", "note"})
+
+
 def problem_of(path: str | os.PathLike[str]) -> str | None:
-    """What `PRAGMA quick_check` finds wrong with the SQLite file at `path`, in one
-    line, or None when it is sound.
+    """What `PRAGMA quick_check` finds wrong with the library at `path` (or a table
+    it lacks), in one line, or None when it is sound.
 
     Read-only, on a connection of its own. Without a `-wal` file the main file is
     the whole database, so it is opened `immutable` (a read-only WAL open would
@@ -173,12 +178,19 @@ def problem_of(path: str | os.PathLike[str]) -> str | None:
         return _one_line(exc)
     try:
         rows = conn.execute("PRAGMA quick_check").fetchall()
+        tables = {r[0] for r in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table'")}
     except sqlite3.Error as exc:
         return _one_line(exc)
     finally:
         conn.close()
     found = [r[0] for r in rows]
-    return None if found == ["ok"] else _one_line("\n".join(found))
+    if found != ["ok"]:
+        return _one_line("\n".join(found))
+    missing = CORE_TABLES - tables
+    if tables and missing:  # (no tables at all: a new, empty library)
+        return f"tables are missing: {', '.join(sorted(missing))}"
+    return None
 
 
 class _SpoiltCopy(Exception):
@@ -430,6 +442,20 @@ def _move_back(moved: list[tuple[Path, Path]]) -> None:
                 pass
 
 
+def _is_damaged(db_path: Path) -> bool:
+    """The file fails `quick_check`, or opening it says it is damaged (a sound SQLite
+    file can still have lost a library's tables)."""
+    if not db_path.exists():
+        return False
+    if problem_of(db_path) is not None:
+        return True
+    try:
+        Library(db_path).close()
+    except LibraryError as exc:
+        return "damaged" in str(exc)
+    return False
+
+
 def recover(db_path: str | os.PathLike[str], source: str | os.PathLike[str] | None = None,
             now: datetime | None = None) -> RecoveryResult:
     """Put the newest good backup (or `source`) in place of the damaged library.
@@ -439,7 +465,7 @@ def recover(db_path: str | os.PathLike[str], source: str | os.PathLike[str] | No
     checked, and renamed into place, so a failure leaves the library as it was.
     A healthy library is replaced only when `source` names the backup to use."""
     db_path = Path(db_path).expanduser()
-    damaged = db_path.exists() and problem_of(db_path) is not None
+    damaged = _is_damaged(db_path)
     if source is not None:
         info = inspect_backup(Path(source).expanduser())
         if info.problem is not None:

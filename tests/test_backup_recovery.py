@@ -202,6 +202,23 @@ def test_recover_refuses_a_healthy_library_unless_a_backup_is_named(tmp_path: Pa
     assert titles(result.kept_as) == ["Deleted by mistake later", "Kick-off"]
 
 
+def test_a_sound_file_that_is_a_damaged_library_is_recovered_too(tmp_path: Path) -> None:
+    """quick_check passes, but the library lost a table: opening says "damaged"."""
+    db = library_with(tmp_path, ["Kick-off"])
+    make_backup(db, now=T0)
+    con = sqlite3.connect(db)
+    con.execute("PRAGMA foreign_keys=OFF")
+    con.execute("DROP TABLE note")
+    con.commit()
+    con.close()
+    with pytest.raises(LibraryError, match="damaged"):
+        Library(db)
+    assert make_backup(db, now=T0 + timedelta(hours=1)).damaged  # not copied either
+    result = recover(db, now=datetime(2026, 12, 2, 9, 0, 0))
+    assert result.damaged and result.kept_as.name == "library.sqlite.damaged-2026-12-02-090000"
+    assert titles(db) == ["Kick-off"]
+
+
 # -- the command line ------------------------------------------------------------------
 
 def _cli(*args: str) -> subprocess.CompletedProcess[str]:
