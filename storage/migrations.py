@@ -1,10 +1,12 @@
 """Versioned schema migrations, recorded in SQLite's `PRAGMA user_version`.
 
 Each step is frozen SQL: once released it never changes, so a library written
-by any earlier Waymark upgrades through the same statements. A step runs in
-the same transaction as the version bump, so a crash mid-migration leaves the
-old schema intact. `tests/test_migrations.py` opens a library written by v1
-(`storage/fixtures/library-v1.sqlite`) and checks the result matches the
+by any earlier Waymark upgrades through the same statements. All the steps run
+in one transaction with the version bump, under the write lock, and the version
+is read inside it: a crash mid-migration leaves the old schema intact, and two
+Waymarks opening the same library at once migrate it once (the second finds it
+done). `tests/test_storage.py` opens a library written by v1
+(`tests/fixtures/library-v1.sqlite`) and checks the result matches the
 SQLModel tables exactly.
 """
 
@@ -176,21 +178,26 @@ def schema_version(conn: sqlite3.Connection) -> int:
 def migrate(conn: sqlite3.Connection, target: int = LATEST) -> list[int]:
     """Run the steps from the current version up to `target`; returns the steps run.
 
-    Each step and its version bump commit together (the connection must be in
-    autocommit mode, i.e. `isolation_level=None`).
+    The connection must be in autocommit mode (`isolation_level=None`). If it is
+    already inside a transaction (the caller took the write lock with BEGIN
+    IMMEDIATE, to do more under the same lock), the steps run inside it and the
+    caller commits; otherwise they run in one BEGIN IMMEDIATE ... COMMIT of their own.
     """
-    done = []
-    current = schema_version(conn)
-    for version in range(current + 1, target + 1):
+    own = not conn.in_transaction
+    if own:
         conn.execute("BEGIN IMMEDIATE")
-        try:
+    try:
+        done = []
+        for version in range(schema_version(conn) + 1, target + 1):
             for statement in MIGRATIONS[version - 1].split(";"):
                 if statement.strip():
                     conn.execute(statement)
             conn.execute(f"PRAGMA user_version = {version}")
+            done.append(version)
+        if own:
             conn.execute("COMMIT")
-        except BaseException:
+    except BaseException:
+        if own and conn.in_transaction:
             conn.execute("ROLLBACK")
-            raise
-        done.append(version)
+        raise
     return done
