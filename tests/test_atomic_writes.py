@@ -65,22 +65,41 @@ def test_an_exception_mid_write_keeps_the_old_file(tmp_path: Path, form: str) ->
     assert _leftovers(tmp_path) == []
 
 
-def test_a_missing_or_unwritable_folder_is_one_line(tmp_path: Path) -> None:
+def _lock(folder: Path) -> None:
+    """Make `folder` unwritable, for root too (the immutable attribute) or by mode."""
+    if os.geteuid() == 0:
+        subprocess.run(["chattr", "+i", str(folder)], check=True)
+    else:
+        folder.chmod(0o555)
+
+
+def _unlock(folder: Path) -> None:
+    if os.geteuid() == 0:
+        subprocess.run(["chattr", "-i", str(folder)], check=True)
+    else:
+        folder.chmod(0o755)
+
+
+def test_a_missing_or_unwritable_folder_is_one_line(poster, tmp_path: Path) -> None:
+    data, layout = poster
     with pytest.raises(WaymarkError) as missing:
         write_bytes_atomic(tmp_path / "nowhere" / "x.csv", b"x")
     assert "\n" not in str(missing.value) and "nowhere" in str(missing.value)
-    if os.geteuid() == 0:
-        return  # root writes into read-only folders; the poster test below covers it
     locked = tmp_path / "locked"
     locked.mkdir()
-    (locked / "x.csv").write_bytes(b"old")
-    locked.chmod(0o555)
+    old = b"the poster from yesterday"
+    (locked / "p.png").write_bytes(old)
+    _lock(locked)
     try:
+        with pytest.raises(WaymarkError) as exc:
+            export_poster_png(layout, data, locked / "p.png", "A5", dpi=72)
         with pytest.raises(WaymarkError):
-            write_bytes_atomic(locked / "x.csv", b"new")
+            write_bytes_atomic(locked / "p.png", b"new")
     finally:
-        locked.chmod(0o755)
-    assert (locked / "x.csv").read_bytes() == b"old"
+        _unlock(locked)
+    assert "\n" not in str(exc.value) and "p.png" in str(exc.value)
+    assert (locked / "p.png").read_bytes() == old
+    assert sorted(p.name for p in locked.iterdir()) == ["p.png"]
 
 
 def test_exports_into_a_missing_folder_fail_in_one_line(demo, poster, tmp_path: Path) -> None:
