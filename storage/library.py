@@ -35,7 +35,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
-from urllib.parse import quote
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -183,7 +182,7 @@ def _ro_connect(path: Path) -> sqlite3.Connection:
     `immutable=1` reads the file as it is, without locks (SQLite's documented way)."""
     wal = path.with_name(path.name + "-wal")
     immutable = not wal.exists() and not os.access(path.parent, os.W_OK)
-    uri = f"file:{quote(str(path))}?{'immutable=1' if immutable else 'mode=ro'}"
+    uri = f"{path.absolute().as_uri()}?{'immutable=1' if immutable else 'mode=ro'}"
     conn = sqlite3.connect(uri, uri=True, isolation_level=None,
                            timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
     _set_read_pragmas(conn, None)

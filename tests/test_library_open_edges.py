@@ -277,6 +277,16 @@ def test_read_only_library_reads_and_refuses_edits(tmp_path: Path):
         assert again.read(list_sessions)[0]["notes"] == 44
 
 
+def test_read_only_library_in_a_folder_with_uri_characters(tmp_path: Path):
+    folder = tmp_path / "a b#c?d%20e&f"
+    folder.mkdir()
+    path = closed_demo_library(folder / "lib?mode=rw.sqlite")
+    with Library(path, read_only=True) as lib:
+        assert lib.read(list_sessions)[0]["title"] == "Coffee subscription"
+    assert sorted(p.name for p in folder.iterdir() if not p.name.endswith(("-wal", "-shm"))) \
+        == ["lib?mode=rw.sqlite"]
+
+
 def test_read_only_library_sees_commits_still_in_the_wal(tmp_path: Path):
     with Library(tmp_path / "lib.sqlite") as writer:
         writer.run(ops.create_session, "Only in the WAL so far")
