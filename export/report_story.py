@@ -110,7 +110,7 @@ def cover(model: ReportModel) -> list[Flowable]:
              ("Personas", ", ".join(p.name for p in model.personas))]
     rows = [[para(rich(k, True), "body"), text(v)] for k, v in facts if v]
     if rows:
-        t = Table(rows, colWidths=[32 * mm, None], hAlign="LEFT")
+        t = Table(rows, colWidths=[32 * mm, None], splitInRow=1, hAlign="LEFT")  # a long goal
         t.setStyle(TableStyle(table_style(
             ("LINEBELOW", (0, 0), (-1, -1), 0.4, colors.HexColor(LINE)),
             ("TOPPADDING", (0, 0), (-1, -1), 5), ("BOTTOMPADDING", (0, 0), (-1, -1), 5),
@@ -187,7 +187,8 @@ def personas(model: ReportModel, width: float) -> list[Flowable]:
             photo = usable_photo(p.photo)  # decoded in full: a damaged one is a placeholder
             img: Flowable = _photo_placeholder() if photo is None else Image(
                 io.BytesIO(photo), width=32 * mm, height=32 * mm, kind="proportional")
-            t = Table([[img, intro]], colWidths=[38 * mm, width - 38 * mm], hAlign="LEFT")
+            t = Table([[img, intro]], colWidths=[38 * mm, width - 38 * mm], splitInRow=1,
+                      hAlign="LEFT")
             t.setStyle(TableStyle(table_style(("LEFTPADDING", (0, 0), (-1, -1), 0))))
             intro = [t]
         out += intro
@@ -197,7 +198,7 @@ def personas(model: ReportModel, width: float) -> list[Flowable]:
             cols.append([para(rich(title, True), "lane")]
                         + [text(x, "bullet", bulletText="•") for x in lines]
                         or [para("—", "muted")])
-        t = Table([cols], colWidths=[width / 2] * 2, hAlign="LEFT")
+        t = Table([cols], colWidths=[width / 2] * 2, splitInRow=1, hAlign="LEFT")
         t.setStyle(TableStyle(table_style(("LEFTPADDING", (0, 0), (-1, -1), 0))))
         out.append(t)
     return out

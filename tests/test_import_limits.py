@@ -216,3 +216,24 @@ def test_a_decompression_bomb_photo_is_refused() -> None:
     doc["personas"][0]["photo"] = base64.b64encode(buf.getvalue()).decode()
     with pytest.raises(WaymarkError, match=r"personas\[0\]\.photo: .*megapixels"):
         validate(doc)
+
+
+def test_a_session_with_every_text_at_its_limit_exports_its_report(library: Library,
+                                                                   tmp_path: Path) -> None:
+    """A goal or a persona's goals as long as the limits allow are taller than a page:
+    the report's tables split them across pages instead of failing (LayoutError)."""
+    from pypdf import PdfReader
+
+    from export.report_pdf import export_report_pdf
+
+    words = ("the price page hides shipping costs until checkout " * 300)[:MAX_TEXT]
+    s = library.run(ops.create_session, "Limits", template="Purchase and use", goal=words,
+                    facilitator="F" * MAX_NAME)
+    library.run(ops.update_session, s.id, notes=words)
+    library.run(ops.add_persona, s.id, "P" * MAX_NAME, role="R" * MAX_NAME, quote=words,
+                goals=words, frustrations=words, photo=png((64, 64)))
+    out = tmp_path / "report.pdf"
+    result = library.read(export_report_pdf, s.id, out)
+    reader = PdfReader(out)
+    assert result.pages == len(reader.pages) > 3
+    assert "shipping costs" in "".join(p.extract_text() for p in reader.pages)
