@@ -374,10 +374,15 @@ class Library:
             "sqlite://", creator=self._connect,
             poolclass=NullPool if os.name == "nt" else QueuePool,
         )
-        if self.read_only:
-            event.listen(self.engine, "begin", _begin_read)
-        else:
-            event.listen(self.engine, "begin", _begin)
+        event.listen(self.engine, "begin", _begin_read if self.read_only else _begin)
+        # Reads get their own connections that BEGIN a deferred transaction: in
+        # WAL mode a reader sees one snapshot and never waits for a writer, so the
+        # window redraws while a CLI import holds the write lock.
+        self._read_engine: Engine = create_engine(
+            "sqlite://", creator=self._connect,
+            poolclass=NullPool if os.name == "nt" else QueuePool,
+        )
+        event.listen(self._read_engine, "begin", _begin_read)
         self._listeners: list[Callable[[str, Any], None]] = []
         self._version_conn: sqlite3.Connection | None = None
         self._version_lock = threading.Lock()
@@ -429,7 +434,7 @@ class Library:
 
     def read(self, fn: Callable[..., R], *args: Any, **kwargs: Any) -> R:
         def attempt() -> R:
-            with Db(self.engine, expire_on_commit=False) as db:
+            with Db(self._read_engine, expire_on_commit=False) as db:
                 return fn(db, *args, **kwargs)
 
         with self._errors():
@@ -438,7 +443,7 @@ class Library:
     @contextmanager
     def session(self) -> Iterator[Db]:
         """A read session for ad-hoc queries (rolled back on exit)."""
-        with self._errors(), Db(self.engine, expire_on_commit=False) as db:
+        with self._errors(), Db(self._read_engine, expire_on_commit=False) as db:
             yield db
 
     def subscribe(self, listener: Callable[[str, Any], None]) -> Callable[[], None]:
@@ -482,6 +487,7 @@ class Library:
             if self._version_conn is not None:
                 self._version_conn.close()  # first, so the engine's last close checkpoints
                 self._version_conn = None
+        self._read_engine.dispose()
         self.engine.dispose()
 
     def __enter__(self) -> Library:

@@ -197,6 +197,24 @@ def test_run_waits_out_a_writer_longer_than_the_busy_timeout(tmp_path: Path):
         assert [r["id"] for r in lib.read(list_sessions)] == [session.id]
 
 
+def test_reads_do_not_wait_for_a_writer(tmp_path: Path):
+    """WAL lets a reader see its snapshot while another program holds the write
+    lock (a long CLI import): the window's reads must not queue behind it."""
+    with Library(tmp_path / "lib.sqlite") as lib:
+        lib.run(ops.create_session, "Before the import")
+        lib.busy_retry_seconds = 0
+        blocker = hold_write_lock(lib.path)
+        try:
+            blocker.execute("UPDATE session SET title = 'Uncommitted'").close()
+            titles = [r["title"] for r in lib.read(list_sessions)]
+            with lib.session() as db:
+                assert len(db.exec(select(Session)).all()) == 1
+        finally:
+            blocker.rollback()
+            blocker.close()
+        assert titles == ["Before the import"]
+
+
 def test_a_writer_that_never_lets_go_is_one_line(tmp_path: Path):
     with Library(tmp_path / "lib.sqlite") as lib:
         lib.busy_retry_seconds = 1.0  # the default waits much longer; the path is the same
