@@ -497,11 +497,13 @@ def _map_rows(m: MapDoc, index: int, session_id: str | None,
                                created_at=v.created_at))
 
 
-#: The note columns in table order. Notes are a big file's bulk, so their rows go to
-#: sqlite3 as plain tuples, in the caller's transaction: SQLAlchemy's per-row parameter
-#: handling was a third of a 200,000-note import, and no note column has a type
-#: conversion for it to do (every one is text or an integer).
-NOTE_COLUMNS = tuple(c.name for c in Note.__table__.columns)  # type: ignore[attr-defined]
+#: The note columns a row below fills, in its order. Notes are a big file's bulk, so
+#: their rows go to sqlite3 as plain tuples, in the caller's transaction: SQLAlchemy's
+#: per-row parameter handling was a third of a 200,000-note import, and no note column
+#: has a type conversion for it to do (each is text or an integer).
+NOTE_COLUMNS = ("id", "map_id", "stage_id", "lane_id", "position", "text", "colour", "tags",
+                "author", "owner", "priority", "impact", "effort", "status", "created_at",
+                "updated_at")
 NOTE_INSERT = (f"INSERT INTO note ({', '.join(NOTE_COLUMNS)}) "
                f"VALUES ({', '.join('?' * len(NOTE_COLUMNS))})")
 
@@ -512,14 +514,10 @@ def _note_rows(m: MapDoc, rid: Callable[[str | None], str | None]) -> Iterator[t
     kinds = {ln.id: ln.kind.value for ln in m.lanes}
     positions = _positions((n.stage_id, n.lane_id) for n in m.notes)
     for n, pos in zip(m.notes, positions, strict=True):
-        row = dict(
-            id=rid(n.id), map_id=map_id, stage_id=rid(n.stage_id), lane_id=rid(n.lane_id),
-            position=pos, text=n.text,
-            colour=n.colour if n.colour is not None else note_colour_for_kind(kinds[n.lane_id]),
-            tags=normalise_tags(n.tags), author=n.author, owner=n.owner, priority=n.priority,
-            impact=n.impact, effort=n.effort, status=n.status, created_at=n.created_at,
-            updated_at=n.updated_at)
-        yield tuple(row[c] for c in NOTE_COLUMNS)
+        colour = n.colour if n.colour is not None else note_colour_for_kind(kinds[n.lane_id])
+        yield (rid(n.id), map_id, rid(n.stage_id), rid(n.lane_id), pos, n.text, colour,
+               normalise_tags(n.tags), n.author, n.owner, n.priority, n.impact, n.effort,
+               n.status, n.created_at, n.updated_at)
 
 
 def _chunks(parts: Iterable[Iterable[tuple[Any, ...]]], size: int = 5000
