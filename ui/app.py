@@ -9,6 +9,7 @@ offered recovery from it first (ui/recovery_dialog.py).
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -51,13 +52,17 @@ def run_app(db_path: Path, argv: list[str] | None = None) -> int:
         return 1
     lock = QLockFile(str(db_path) + ".lock")
     lock.setStaleLockTime(0)  # a lock left by a crash is detected by its dead process id
-    if not lock.tryLock(200):
+    locked = lock.tryLock(200)
+    if not locked and (lock.error() == QLockFile.LockError.LockFailedError
+                       or not db_path.exists() or os.access(db_path.parent, os.W_OK)):
         if lock.error() == QLockFile.LockError.LockFailedError:
             message = f"{db_path} is already open in another Waymark window"
         else:
             message = f"cannot write next to {db_path} (is the folder read-only?)"
         QMessageBox.warning(None, "Waymark", message)
         return 1
+    # Not locked but the library is there in a folder we cannot write: nobody
+    # here can change it, so it opens read-only (Library sees the folder).
     try:
         # A rolling backup before the library is opened (and so before any migration).
         backup = make_backup(db_path, Preferences.load(app_settings()).backups)
@@ -67,7 +72,8 @@ def run_app(db_path: Path, argv: list[str] | None = None) -> int:
             return 1
         library, recovered = opened
         try:
-            if not library.read(list_sessions, include_trashed=True):
+            if not library.read_only and not library.read(list_sessions,
+                                                          include_trashed=True):
                 library.run(add_demo_session)  # first start: something real to look at
             window = MainWindow(library)
             window.show()
@@ -82,4 +88,5 @@ def run_app(db_path: Path, argv: list[str] | None = None) -> int:
         finally:
             library.close()
     finally:
-        lock.unlock()
+        if locked:
+            lock.unlock()
