@@ -38,7 +38,7 @@ from pathlib import Path
 from journey.errors import WaymarkError
 
 from .atomic import atomic_path, write_text_atomic
-from .library import SQLITE_HEADER, Library, LibraryError
+from .library import SQLITE_HEADER, Library, LibraryError, probe
 
 DEFAULT_KEEP = 5
 MAX_KEEP = 50
@@ -267,6 +267,13 @@ def make_backup(db_path: str | os.PathLike[str], keep: int = DEFAULT_KEEP,
     while dest.exists():
         n += 1
         dest = folder / f"{db_path.stem}-{stamp}-{n}.sqlite"
+    try:
+        if not probe(db_path).exists:
+            return BackupResult(None, reason="there is no library yet")
+    except LibraryError as exc:
+        if "damaged" not in str(exc):  # another program's file: not ours to copy,
+            # nor to open writably (its close could checkpoint into it)
+            return BackupResult(None, reason=_one_line(exc))
     problem = problem_of(db_path)
     if problem is not None:  # copying it would only push a good copy out
         return BackupResult(None, reason=f"the library is damaged ({problem}); "

@@ -350,3 +350,27 @@ def test_backup_result_says_damaged_only_for_a_damaged_library(tmp_path: Path) -
     db = library_with(tmp_path, ["Kick-off"])
     result = make_backup(db, now=T0)
     assert isinstance(result, BackupResult) and not result.damaged and result.path
+
+
+def test_another_programs_database_is_neither_backed_up_nor_touched(tmp_path: Path) -> None:
+    """The start-up backup runs before the library is opened: it must not copy (or,
+    through a writable connection's checkpoint on close, write) a file that is not
+    a Waymark library."""
+    db = tmp_path / "library.sqlite"
+    other = sqlite3.connect(db)
+    other.execute("PRAGMA journal_mode=WAL")
+    other.execute("CREATE TABLE photos (id INTEGER PRIMARY KEY, name TEXT)")
+    other.execute("INSERT INTO photos (name) VALUES ('holiday')")
+    other.commit()
+    # Keep it open so its commits stay in the -wal: a checkpoint would write the file.
+    # The -shm is SQLite's shared index, not data: any reader may touch it.
+    before = {p.name: p.read_bytes() for p in tmp_path.iterdir() if not p.name.endswith("-shm")}
+    try:
+        result = make_backup(db)
+        after = {p.name: p.read_bytes() for p in tmp_path.iterdir()
+                 if p.name in before}
+    finally:
+        other.close()
+    assert result.path is None and "not a Waymark library" in result.reason
+    assert after == before
+    assert not (tmp_path / "library-backups").exists()
