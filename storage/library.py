@@ -44,6 +44,7 @@ from sqlmodel import create_engine
 
 from journey.errors import WaymarkError
 
+from .atomic import atomic_path
 from .migrations import LATEST, migrate, schema_version
 
 P = ParamSpec("P")
@@ -190,14 +191,14 @@ def _ro_connect(path: Path) -> sqlite3.Connection:
 
 
 def backup_copy(conn: sqlite3.Connection, dest: Path) -> Path:
-    """A consistent copy of an open library through SQLite's backup API."""
-    tmp = dest.with_name(dest.name + ".tmp")
-    target = sqlite3.connect(tmp)
-    try:
-        conn.backup(target)
-    finally:
-        target.close()
-    os.replace(tmp, dest)
+    """A consistent copy of an open library through SQLite's backup API, written
+    through the one atomic writer (fsync'ed, renamed, its folder fsync'ed)."""
+    with atomic_path(dest) as tmp:
+        target = sqlite3.connect(tmp)
+        try:
+            conn.backup(target)
+        finally:
+            target.close()
     return dest
 
 
