@@ -126,7 +126,10 @@ def _import_csv(args: argparse.Namespace, path: Path) -> int:
                  f"{len(result.lanes_created)} lane(s))")
     print(f"imported {result.notes_added} note(s) into {session.title} › {jmap.name}{extra}")
     if result.ignored_columns:
-        print(f"ignored columns: {', '.join(result.ignored_columns)}", file=sys.stderr)
+        cols = result.ignored_columns
+        shown = ", ".join(c if len(c) <= 30 else c[:29] + "…" for c in cols[:5])
+        more = f" … ({len(cols)} columns)" if len(cols) > 5 else ""
+        print(f"ignored columns: {shown}{more}", file=sys.stderr)
     return 0
 
 

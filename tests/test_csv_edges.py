@@ -437,3 +437,20 @@ def test_a_date_beyond_the_calendar_in_utc_is_a_message(demo, tmp_path: Path, va
     library, session = demo
     raw = f"Stage,Lane,Text,Created\nAwareness,Touchpoints,x,{value}\n".encode()
     assert refused(library, session, tmp_path, raw).startswith(f"line 2: created '{value}' is")
+
+
+def test_the_ignored_columns_line_is_cut_too(tmp_path: Path):
+    """A header of pasted text is reported as one short line, not repeated in full."""
+    db = tmp_path / "lib.sqlite"
+    assert waymark("--db", str(db), "demo").returncode == 0
+    session = json.loads(waymark("--db", str(db), "list", "--json").stdout)[0]["id"]
+    extra = [f"column {i} " + "x" * 10_000 for i in range(30)]
+    path = tmp_path / "wide.csv"
+    path.write_text("stage,lane,text," + ",".join(extra) + "\n"
+                    "Awareness,Actions,hello," + ",".join("" for _ in extra) + "\n")
+    out = waymark("--db", str(db), "import", "csv", str(path), "--session", session,
+                  "--map", "Current state")
+    assert out.returncode == 0, out.stderr
+    lines = out.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("ignored columns:"), out.stderr[:500]
+    assert len(lines[0]) <= 300 and "30 columns" in lines[0]
