@@ -22,6 +22,8 @@ from storage.interchange import FormatError, validate
 from storage.photos import MAX_SIDE, PhotoError, check_photo_bytes, load_persona_photo
 
 ROOT = Path(__file__).resolve().parent.parent
+# Pillow warns about the damaged TIFF and EXIF data these tests make on purpose.
+pytestmark = pytest.mark.filterwarnings("ignore::UserWarning:PIL")
 
 
 def image_bytes(fmt: str, size: tuple[int, int] = (64, 48)) -> bytes:
