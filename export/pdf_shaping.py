@@ -128,14 +128,17 @@ def _scale(width: float, drawn: float) -> float:
     return 100.0
 
 
-def pdf_line(text: str, bold: bool) -> PdfLine:
-    """How to draw one layout line: runs left to right, each in its font and place."""
+def pdf_line(text: str, bold: bool, rtl: bool | None = None) -> PdfLine:
+    """How to draw one layout line: runs left to right, each in its font and place.
+
+    `rtl`: the direction of the paragraph the line belongs to (`TextLine.rtl`;
+    None: the line's own), which orders "Safari 3" and a Hebrew word on it."""
     fonts = register_fonts()
     style = "sans-bold" if bold else "sans"
-    if text.isascii():  # the primary face covers ASCII: no lookup, no shaping
+    if text.isascii() and not rtl:  # the primary face covers ASCII: no lookup, no shaping
         return PdfLine(True, [PdfRun(fonts[style], text, 0.0, 100.0)], set(), set())
     out = PdfLine(False, [], set(), set())
-    for vr in visual_runs(text, style):
+    for vr in visual_runs(text, style, rtl):
         if vr.face is not None and (vr.rtl or vr.face in jfonts.SHAPED):
             drawn, w, lead, actual = shaped(vr.face, fonts[vr.face], vr.text, vr.rtl)
             if drawn:

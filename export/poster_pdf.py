@@ -67,17 +67,17 @@ class MapPainter:
         self.layout = layout
         self.fonts = register_fonts()
         fix_text_layer()
-        self._cache: dict[tuple[str, bool], PdfLine] = {}
+        self._cache: dict[tuple[str, bool, bool | None], PdfLine] = {}
         self.missing: set[str] = set()  # drawn as □
         self.fallback: set[str] = set()  # system font files used
         self.warnings: list[str] = []
 
     # -- text --------------------------------------------------------------
-    def _line(self, text: str, bold: bool) -> PdfLine:
-        key = (text, bold)
+    def _line(self, text: str, bold: bool, rtl: bool | None = None) -> PdfLine:
+        key = (text, bold, rtl)
         out = self._cache.get(key)
         if out is None:
-            out = self._cache[key] = pdf_line(text, bold)
+            out = self._cache[key] = pdf_line(text, bold, rtl)
             self.missing |= out.missing
             self.fallback |= out.fallback
         return out
@@ -85,7 +85,8 @@ class MapPainter:
     def text(self, t, line: TextLine) -> None:
         """One layout line at exactly its x/baseline/size: shaped, in visual order."""
         if line.text:
-            draw_line(t, self._line(line.text, line.bold), line.x, -line.baseline, line.size)
+            draw_line(t, self._line(line.text, line.bold, line.rtl), line.x, -line.baseline,
+                      line.size)
 
     def lines(self, lines, colour: RGB | None = None) -> None:
         t = self.c.beginText()

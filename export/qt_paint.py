@@ -223,7 +223,7 @@ class TextRun:
     top: float  # -ascent of the face, in REF_PX units
 
 
-_RUNS: dict[tuple[str, bool, float], tuple[TextRun, ...]] = {}
+_RUNS: dict[tuple[str, bool, float, bool | None], tuple[TextRun, ...]] = {}
 _RUN_CACHE_MAX = 50_000
 _REF_FONTS: dict[str, tuple[QFont, float]] = {}
 
@@ -244,15 +244,17 @@ def _static(text: str) -> QStaticText:
     return st
 
 
-def text_runs(text: str, bold: bool, size: float) -> tuple[TextRun, ...]:
+def text_runs(text: str, bold: bool, size: float, rtl: bool | None = None
+              ) -> tuple[TextRun, ...]:
     """The cached, laid-out runs of one line (a new size or text lays out once).
 
     Runs come in visual order (`journey.shaping.visual_runs`), each where the
     layout measured it; Qt shapes inside a run, and a right-to-left run starts
     with RLM so Qt sets it right to left even when it holds only neutrals. A
     character no bundled face has comes from the system font `font_fallback`
-    found for the PDF, or is drawn as □ — what the export's warning says."""
-    key = (text, bold, size)
+    found for the PDF, or is drawn as □ — what the export's warning says. `rtl`:
+    the direction of the line's paragraph (`TextLine.rtl`)."""
+    key = (text, bold, size, rtl)
     hit = _RUNS.get(key)
     if hit is not None:
         return hit
@@ -264,7 +266,7 @@ def text_runs(text: str, bold: bool, size: float) -> tuple[TextRun, ...]:
 
     style = "sans-bold" if bold else "sans"
     out = []
-    for vr in visual_runs(text, style):
+    for vr in visual_runs(text, style, rtl):
         if vr.face is not None:
             font, ascent = _ref_font(vr.face)
             out.append(TextRun(font, _static(("\u200f" if vr.rtl else "") + vr.text),
@@ -306,7 +308,7 @@ def draw_text_lines(painter: QPainter, lines: Iterable[TextLine],
             inv = 1.0 / k
             painter.setTransform(QTransform(k, 0, 0, k, 0, 0) * base)
         x, y = line.x * inv, line.baseline * inv
-        for run in text_runs(line.text, line.bold, size):
+        for run in text_runs(line.text, line.bold, size, line.rtl):
             if run.font is not font:
                 font = run.font
                 painter.setFont(font)

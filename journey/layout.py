@@ -16,6 +16,7 @@ from .fonts import ASCENT, metrics
 from .models import LaneKind
 from .palette import curve_colours, note_fill
 from .queries import MapData
+from .shaping import paragraph_rtl
 from .text import fit_text, line_height, wrap
 
 
@@ -51,6 +52,9 @@ class TextLine:
     size: float
     bold: bool = False
     width: float = 0.0
+    #: The direction of the paragraph the line belongs to (a note's, a header's): every
+    #: line of it is laid out in that direction (bidi). None: the line's own.
+    rtl: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -250,19 +254,27 @@ class MapLayout:
 # -- text helpers -----------------------------------------------------------
 
 def _lines(texts: tuple[str, ...], x: float, top: float, width: float, size: float,
-           bold: bool = False, align: str = "left",
+           bold: bool = False, align: str = "start",
            widths: tuple[float, ...] | None = None) -> tuple[TextLine, ...]:
+    """The wrapped lines of one paragraph, all in its direction (its first strong
+    letter). "start" is the paragraph's own side: right for right-to-left text, as
+    every editor sets it; "left", "center" and "right" are fixed."""
     m = metrics("sans-bold" if bold else "sans")
+    rtl = paragraph_rtl(" ".join(texts))
+    if align == "start":
+        align = "right" if rtl else "left"
     out = []
     for i, t in enumerate(texts):
         w = widths[i] if widths else m.width(t, size)
         lx = x + (width - w) / 2 if align == "center" else (x + width - w if align == "right" else x)
-        out.append(TextLine(t, lx, top + i * line_height(size) + size * ASCENT, size, bold, w))
+        out.append(TextLine(t, lx, top + i * line_height(size) + size * ASCENT, size, bold, w,
+                            rtl))
     return tuple(out)
 
 
 def _boxed(text: str, rect: Rect, size: float, min_size: float, pad: float,
-           bold: bool = False, align: str = "left", valign: str = "top") -> tuple[TextLine, ...]:
+           bold: bool = False, align: str = "start", valign: str = "top"
+           ) -> tuple[TextLine, ...]:
     style = "sans-bold" if bold else "sans"
     inner_w, inner_h = max(1.0, rect.w - 2 * pad), max(1.0, rect.h - 2 * pad)
     fitted = fit_text(text, inner_w, inner_h, size, min_size, style)
@@ -610,10 +622,11 @@ def layout_map(data: MapData, style: Style | None = None) -> MapLayout:
         f"Facilitator: {data.session.facilitator}" if data.session.facilitator else "",
     ) if x)
     t_lines = _boxed(data.session.title, Rect(title_rect.x, title_rect.y, title_rect.w,
-                                              st.title_size * 1.3), st.title_size, 12, 0, True)
+                                              st.title_size * 1.3), st.title_size, 12, 0, True,
+                     "left")
     t_lines += _boxed(subtitle, Rect(title_rect.x, title_rect.y + st.title_size * 1.35,
                                      title_rect.w, st.subtitle_size * 1.4),
-                      st.subtitle_size, 7, 0)
+                      st.subtitle_size, 7, 0, align="left")
     title = HeaderBox(data.map.id, title_rect, t_lines)
 
     result = MapLayout(width, bottom + st.margin, st, title, stages, lanes, cells, notes,
@@ -642,7 +655,8 @@ def _legend(curves: list[CurveShape], header: HeaderBox, scale: ScaleShape,
     for curve in curves:
         fitted = fit_text(curve.name or "Curve", max(20.0, width), 2 * line_height(size),
                           size, 6.5)
-        lines = _lines(fitted.lines, text_x, y, width, fitted.size, widths=fitted.widths)
+        lines = _lines(fitted.lines, text_x, y, width, fitted.size, align="left",
+                       widths=fitted.widths)  # beside its swatch
         height = len(lines) * line_height(fitted.size)
         if not lines or y + height > r.bottom - 4:
             break

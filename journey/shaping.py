@@ -72,15 +72,46 @@ def has_rtl(text: str) -> bool:
     return any(unicodedata.bidirectional(ch) in _RTL_CLASSES for ch in text)
 
 
-@lru_cache(maxsize=16384)
-def levels(text: str) -> tuple[int, ...]:
-    """The resolved bidi embedding level of every character (even: left to right)."""
+_ISOLATES = frozenset({"LRI", "RLI", "FSI"})
+
+
+def paragraph_rtl(text: str) -> bool:
+    """True when `text` is a right-to-left paragraph: its first strong letter
+    (skipping what isolates enclose, UAX #9 P2/P3) is R or AL. Taken over the
+    whole text of a note, so a wrapped line that starts with "Safari 3" stays in
+    the note's direction; no strong letter at all is left to right."""
+    return not text.isascii() and _first_strong_rtl(text)
+
+
+@lru_cache(maxsize=65536)
+def _first_strong_rtl(text: str) -> bool:
     if not has_rtl(text):
+        return False
+    depth = 0
+    for ch in text:
+        cls = unicodedata.bidirectional(ch)
+        if cls in _ISOLATES:
+            depth += 1
+        elif cls == "PDI":
+            depth = max(0, depth - 1)
+        elif depth == 0 and cls in ("L", "R", "AL"):
+            return cls != "L"
+    return False
+
+
+@lru_cache(maxsize=16384)
+def levels(text: str, rtl: bool | None = None) -> tuple[int, ...]:
+    """The resolved bidi embedding level of every character (even: left to right).
+
+    `rtl`: the paragraph's direction (a note's, `paragraph_rtl`), or None for the
+    line's own (its first strong letter)."""
+    if not rtl and not has_rtl(text):
         return (0,) * len(text)
     from bidi import get_display
 
     # python-bidi reports the levels of the Rust crate per UTF-8 byte (debug=True).
-    report = get_display(text, debug=True)
+    report = get_display(text, base_dir=None if rtl is None else "R" if rtl else "L",
+                         debug=True)
     start = report.index("levels:")
     per_byte = [int(m) for m in _LEVEL.findall(report, start, report.index("paragraphs:"))]
     out, i = [], 0
@@ -105,9 +136,11 @@ class VisualRun:
 
 
 @lru_cache(maxsize=16384)
-def visual_runs(text: str, style: str = "sans") -> tuple[VisualRun, ...]:
-    """The line cut into same-face, same-level runs, placed left to right."""
-    lv = levels(text)
+def visual_runs(text: str, style: str = "sans", rtl: bool | None = None
+                ) -> tuple[VisualRun, ...]:
+    """The line cut into same-face, same-level runs, placed left to right; `rtl` is
+    the direction of the paragraph the line belongs to (None: the line's own)."""
+    lv = levels(text, rtl)
     m = jfonts.metrics(style)
     groups: list[tuple[str | None, int, list[str]]] = []
     for ch, level in zip(text, lv, strict=True):
