@@ -16,7 +16,7 @@ from sqlmodel import select
 
 from ..errors import InvalidEdit
 from ..models import Curve, CurvePoint, JourneyMap, Stage
-from ._common import get, renumber
+from ._common import clean_field, get, renumber
 
 
 @dataclass(frozen=True)
@@ -45,7 +45,8 @@ def add_curve_points(db: Db, curve_id: str, items: Iterable[NewPoint]) -> list[C
             raise InvalidEdit(f"score {item.score:g} is outside the scale "
                               f"{jmap.scale_min}…{jmap.scale_max}")
         points.append(CurvePoint(curve_id=curve_id, stage_id=item.stage_id,
-                                 score=float(item.score), label=item.label or ""))
+                                 score=float(item.score),
+                                 label=clean_field("curve point", "label", item.label)))
     if not points:
         return points
     by_stage: dict[str, list[CurvePoint]] = {}

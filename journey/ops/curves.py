@@ -10,7 +10,7 @@ from sqlmodel import select
 from ..errors import InvalidEdit
 from ..models import Curve, CurvePoint, JourneyMap, Persona, Stage
 from ..palette import free_curve_colour
-from ._common import get, ordered, place, renumber, snapshot
+from ._common import clean_field, get, ordered, place, renumber, snapshot
 
 #: The scales a map can use, as (min, max).
 SCALES: tuple[tuple[int, int], ...] = ((-2, 2), (-3, 3), (1, 5), (1, 10))
@@ -19,6 +19,7 @@ SCALES: tuple[tuple[int, int], ...] = ((-2, 2), (-3, 3), (1, 5), (1, 10))
 def add_curve(db: Db, map_id: str, persona_id: str | None = None, name: str = "",
               colour: str | None = None, curve_id: str | None = None) -> Curve:
     get(db, JourneyMap, map_id)
+    name = clean_field("curve", "name", name)
     existing = ordered(db, Curve, map_id=map_id)
     if persona_id is not None:
         persona = get(db, Persona, persona_id)
@@ -52,7 +53,8 @@ def add_curve_point(db: Db, curve_id: str, stage_id: str, score: float, label: s
     if stage.map_id != curve.map_id:
         raise InvalidEdit("the stage is not on this curve's map")
     point = CurvePoint(curve_id=curve_id, stage_id=stage_id,
-                       score=_check_score(db, curve, score), label=label or "")
+                       score=_check_score(db, curve, score),
+                       label=clean_field("curve point", "label", label))
     if point_id:
         point.id = point_id
     place(ordered(db, CurvePoint, curve_id=curve_id, stage_id=stage_id), point, index)
@@ -72,7 +74,7 @@ def set_curve_point(db: Db, point_id: str, score: float | None = None,
         point.score = _check_score(db, curve, score)
     if label is not None:
         old["label"] = point.label
-        point.label = label
+        point.label = clean_field("curve point", "label", label)
     db.add(point)
     return old
 

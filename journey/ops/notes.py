@@ -13,7 +13,17 @@ from sqlmodel import select
 from ..errors import InvalidEdit
 from ..models import JourneyMap, Lane, Note, Stage, Vote, new_id, now_iso
 from ..palette import note_colour_for_kind
-from ._common import clean_text, get, ordered, place, renumber, snapshot
+from ._common import (
+    MAX_NAME,
+    MAX_TAGS,
+    clean_fields,
+    clean_text,
+    get,
+    ordered,
+    place,
+    renumber,
+    snapshot,
+)
 
 EDITABLE_FIELDS = (
     "text", "colour", "tags", "author", "owner", "priority", "impact", "effort", "status",
@@ -40,6 +50,12 @@ def _check_fields(fields: dict[str, Any]) -> dict[str, Any]:
         out["text"] = clean_text(out["text"])
     if "tags" in out:
         out["tags"] = normalise_tags(out["tags"])
+        tags = [t for t in out["tags"].split(", ") if t]
+        if len(tags) > MAX_TAGS:
+            raise InvalidEdit(f"a note has at most {MAX_TAGS} tags")
+        if any(len(t) > MAX_NAME for t in tags):
+            raise InvalidEdit(f"a tag is longer than {MAX_NAME} characters")
+    out = clean_fields("note", out)
     if "colour" in out:
         c = str(out["colour"])
         if not (len(c) == 7 and c.startswith("#") and all(ch in "0123456789abcdefABCDEF" for ch in c[1:])):

@@ -8,7 +8,7 @@ from sqlmodel import Session as Db
 from sqlmodel import select
 
 from ..models import JourneyMap, Note, ParkedNote, Session, Vote
-from ._common import clean_text, get, ordered, place, renumber, snapshot
+from ._common import clean_fields, clean_text, get, ordered, place, renumber, snapshot
 from .notes import add_note
 
 PARKED_FIELDS = ("text", "colour", "tags", "author")
@@ -18,7 +18,7 @@ def park_note(db: Db, session_id: str, text: str, index: int | None = None,
               parked_id: str | None = None, **fields: Any) -> ParkedNote:
     """Capture a note into the parking lot."""
     get(db, Session, session_id)
-    data = {k: v for k, v in fields.items() if k in PARKED_FIELDS}
+    data = clean_fields("parked note", {k: v for k, v in fields.items() if k in PARKED_FIELDS})
     parked = ParkedNote(session_id=session_id, text=clean_text(text), **data)
     if parked_id:
         parked.id = parked_id
@@ -30,7 +30,8 @@ def park_note(db: Db, session_id: str, text: str, index: int | None = None,
 
 def edit_parked_note(db: Db, parked_id: str, **fields: Any) -> dict[str, Any]:
     parked = get(db, ParkedNote, parked_id)
-    fields = {k: v for k, v in fields.items() if k in PARKED_FIELDS}
+    fields = clean_fields("parked note",
+                          {k: v for k, v in fields.items() if k in PARKED_FIELDS})
     if "text" in fields:
         fields["text"] = clean_text(fields["text"])
     old = {k: getattr(parked, k) for k in fields}
