@@ -22,7 +22,7 @@ from reportlab.pdfbase.pdfmetrics import registerFontFamily
 from reportlab.platypus import Flowable, Paragraph
 
 from journey.fonts import SHAPED, runs
-from journey.shaping import has_rtl, levels
+from journey.shaping import has_rtl, paragraph_rtl
 from journey.text import wrap
 
 from .pdf_fonts import fix_text_layer, register_fonts
@@ -133,7 +133,7 @@ class ScriptParagraph(Flowable):
         super().__init__()
         self.value, self.style, self.bold, self.bullet = value, style, bold, bullet
         self.suffix = suffix
-        self.rtl = bool(levels(value.strip() or " ")[0] % 2) if has_rtl(value) else False
+        self.rtl = paragraph_rtl(value)  # the first strong letter's, for every line
         self._lines = lines
         self._tail: Paragraph | None = None
         self.spaceBefore, self.spaceAfter = style.spaceBefore, style.spaceAfter
@@ -190,8 +190,8 @@ class ScriptParagraph(Flowable):
             x = st.leftIndent
             if self.rtl:
                 x += max(0.0, avail - m.width(line, st.fontSize))
-            draw_line(t, pdf_line(line, self.bold), x, top - st.fontSize - i * st.leading,
-                      st.fontSize)
+            draw_line(t, pdf_line(line, self.bold, self.rtl), x,
+                      top - st.fontSize - i * st.leading, st.fontSize)
         c.drawText(t)
         if self._tail is not None:
             self._tail.drawOn(c, 0, 0)

@@ -27,6 +27,8 @@ from tests.test_scripts_pdf import page_box, render_pdf
 #: English word and a number, so on its own it would be a left-to-right line.
 HEBREW = "ההזמנה נכשלה Safari 3 פעמים"
 ENGLISH = "Checkout failed on Safari 3 times"
+NUMBER_FIRST = "3 פעמים ניסיתי לשלם"  # a number first: still a Hebrew paragraph
+SECOND_LINE = "ההזמנה נכשלה\nSafari 3 פעמים"  # its own line, in the note's direction
 DPI = 200
 SLACK = 2.5  # points between a line's advance and its ink (side bearings, antialiasing)
 
@@ -34,8 +36,10 @@ SLACK = 2.5  # points between a line's advance and its ink (side bearings, antia
 @pytest.fixture(scope="module")
 def exported(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("rtl")
-    ex = build(tmp, {"rtl": HEBREW, "ltr": ENGLISH})
+    ex = build(tmp, {"rtl": HEBREW, "ltr": ENGLISH, "number": NUMBER_FIRST,
+                     "lines": SECOND_LINE})
     env = no_system_fonts_env(tmp)
+    cli(env, ex.db, "export", "report", TITLE, "-o", str(tmp / "r.pdf"))
     cli(env, ex.db, "export", "poster", TITLE, "-o", str(tmp / "p.pdf"), "--size", SIZE)
     cli(env, ex.db, "export", "poster", TITLE, "-o", str(tmp / "p.png"), "--size", SIZE,
         "--dpi", str(DPI))
@@ -201,3 +205,43 @@ def test_the_canvas_sets_rtl_notes_flush_right(qapp, exported, name: str) -> Non
     cols = [ink_columns(pil, band, k, (-r.x, -r.y)) for band in line_bands(note)]
     cols = [None if c is None else (c[0], c[1]) for c in cols]
     assert_flush(note, cols, ex.layout.style.note_pad)
+
+
+def _report_lines(path: Path) -> list[tuple[int, float, float, list[tuple[str, float]]]]:
+    """(page, xMin, xMax, [(word in logical order, its xMin)]) of every report line."""
+    out = subprocess.run(["pdftotext", "-bbox-layout", str(path), "-"], capture_output=True,
+                         text=True, check=True).stdout
+    x = "{http://www.w3.org/1999/xhtml}"
+    lines = []
+    for number, page in enumerate(ET.fromstring(out).iter(x + "page"), 1):
+        for line in page.iter(x + "line"):
+            words = [((w.text or "")[::-1] if has_rtl(w.text or "") else w.text or "",
+                      float(w.get("xMin"))) for w in line.iter(x + "word")]
+            lines.append((number, float(line.get("xMin")), float(line.get("xMax")), words))
+    return lines
+
+
+def test_the_reports_note_lists_set_rtl_notes_flush_right_in_their_direction(exported) -> None:
+    """A Hebrew note that starts with a number ends where the other Hebrew notes of its
+    list end (flush right), and a line "Safari 3 פעמים" of a Hebrew note puts the
+    Hebrew word left of "Safari 3"."""
+    _, _, tmp = exported
+    lines = _report_lines(tmp / "r.pdf")
+
+    def find(words: list[str]) -> list[tuple[int, float, float, list[tuple[str, float]]]]:
+        return [ln for ln in lines if sorted(w for w, _ in ln[3] if w != "•") == sorted(words)]
+
+    numbered = find(NUMBER_FIRST.split())
+    assert numbered, "the note's line is not in the report"
+    checked = 0
+    for page, _, x1, _ in numbered:
+        ends = [b for p, _, b, _ in find(["ההזמנה", "נכשלה"]) if p == page]
+        if ends:  # the same list: the other Hebrew note's first line ends there too
+            assert abs(x1 - ends[0]) < 1.5, (page, x1, ends)
+            checked += 1
+    assert checked
+    seconds = find(["Safari", "3", "פעמים"])
+    assert seconds
+    for _, _, _, words in seconds:
+        at = dict(words)
+        assert at["פעמים"] < at["Safari"] < at["3"], words
