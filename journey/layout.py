@@ -531,8 +531,9 @@ def layout_map(data: MapData, style: Style | None = None) -> MapLayout:
         if kind_label and kind_label.casefold() != lane.name.casefold() and not lane.collapsed:
             top = (lines[-1].baseline + st.kind_size * 0.6) if lines else rect.y + st.header_pad
             if top + line_height(st.kind_size) <= rect.bottom - 2:
+                side = "right" if lines and lines[0].rtl else "left"  # under the name
                 lines += _lines((kind_label,), rect.x + st.header_pad, top,
-                                rect.w - 2 * st.header_pad, st.kind_size)
+                                rect.w - 2 * st.header_pad, st.kind_size, align=side)
         lanes.append(HeaderBox(lane.id, rect, lines, lane.kind, bool(lane.collapsed)))
         y += h
     bottom = max(y, y0 + 60)

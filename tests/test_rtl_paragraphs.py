@@ -93,7 +93,9 @@ def test_rtl_lane_names_go_right_and_stage_names_stay_centred(library) -> None:
     name = [ln for ln in rtl_lane.lines if ln.bold]
     assert name and all(ln.rtl and ln.x + ln.width == pytest.approx(rtl_lane.rect.right - pad)
                         for ln in name)
-    assert all(ln.x == pytest.approx(ltr_lane.rect.x + pad) for ln in ltr_lane.lines if ln.bold)
+    kind = [ln for ln in rtl_lane.lines if not ln.bold]  # "Touchpoints", under the name
+    assert kind and kind[0].x + kind[0].width == pytest.approx(rtl_lane.rect.right - pad)
+    assert all(ln.x == pytest.approx(ltr_lane.rect.x + pad) for ln in ltr_lane.lines)
     stage = layout.stages[0]
     (line,) = stage.lines
     assert line.rtl and line.x + line.width / 2 == pytest.approx(stage.rect.x + stage.rect.w / 2)
