@@ -84,31 +84,17 @@ def _commit(tmp: Path, path: Path) -> None:
 @contextmanager
 def atomic_file(path: str | os.PathLike[str]) -> Iterator[BinaryIO]:
     """`with atomic_file(target) as fh:` write to `fh`; on a clean exit the bytes
-    are fsync'ed and replace `target`. The file gets the user's usual permissions
-    (`open(..., "xb")`, not `mkstemp`, whose 0600 mode would survive the rename)."""
-    path, tmp = _target(path)
-    try:
-        fh = open(tmp, "xb")
-    except OSError as exc:
-        raise _fail(path, exc) from None
-    try:
-        with fh:
-            yield fh
-            fh.flush()
-            os.fsync(fh.fileno())
-        _commit(tmp, path)
-    except OSError as exc:
-        _unlink(tmp)
-        raise _fail(path, exc) from None
-    except BaseException:
-        _unlink(tmp)
-        raise
+    are fsync'ed and replace `target` (`atomic_path` with the file opened)."""
+    with atomic_path(path) as tmp, open(tmp, "wb") as fh:
+        yield fh
 
 
 @contextmanager
 def atomic_path(path: str | os.PathLike[str]) -> Iterator[Path]:
     """`with atomic_path(target) as tmp:` have Qt, Pillow or SQLite write the file
-    `tmp` (it exists, empty); on a clean exit it is fsync'ed and replaces `target`."""
+    `tmp` (it exists, empty); on a clean exit it is fsync'ed and replaces `target`.
+    The file gets the user's usual permissions (`open(..., "xb")`, not `mkstemp`,
+    whose 0600 mode would survive the rename)."""
     path, tmp = _target(path)
     try:
         open(tmp, "xb").close()
