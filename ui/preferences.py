@@ -67,9 +67,6 @@ class Preferences:
         base = base or Style()
         return base if self.text_size == 100 else base.scaled(self.text_size / 100)
 
-    def colours(self) -> list[tuple[str, str, str]]:
-        return PALETTES.get(self.palette, PALETTES["colour-blind-safe"])[1]
-
     def strong_colours(self) -> list[str]:
         """Colours for participants' dots and personas' curves, in the order given out."""
         return list(PALETTES.get(self.palette, PALETTES["colour-blind-safe"])[2])
