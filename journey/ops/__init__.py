@@ -67,7 +67,6 @@ from .templates import (
     save_map_as_template,
     start_session,
 )
-from .votes import unvote, vote, votes_used
 from .voting import (
     cast_vote,
     delete_round,
@@ -77,6 +76,9 @@ from .voting import (
     round_votes_used,
     set_round_status,
     start_round,
+    unvote,
+    vote,
+    votes_used,
 )
 
 __all__ = [

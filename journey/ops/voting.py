@@ -1,9 +1,12 @@
-"""Dot-voting rounds: rules per round, budgets enforced, results ranked.
+"""Dot votes: free dots within a participant's budget, and voting rounds with
+rules per round, budgets enforced, results ranked.
 
-In a round each participant has the round's `votes_per_participant` dots
-(the facilitator's rule for that round), may put at most `cap_per_note` of
-them on one note, and only on notes in the round's lanes. Rounds are kept
-with their votes so they can be revealed, closed and reopened later.
+Outside a round (`vote`, `unvote`) a participant's dots are capped by their
+`vote_budget`. In a round each participant has the round's
+`votes_per_participant` dots (the facilitator's rule for that round), may put
+at most `cap_per_note` of them on one note, and only on notes in the round's
+lanes. Rounds are kept with their votes so they can be revealed, closed and
+reopened later.
 """
 
 from __future__ import annotations
@@ -19,6 +22,47 @@ from ._common import clean_name, get, ordered, place, snapshot
 
 ROUND_STATUSES = ("open", "revealed", "closed")
 
+
+# -- free dots (no round) ---------------------------------------------------------
+
+def votes_used(db: Db, participant_id: str) -> int:
+    return db.exec(select(func.count()).select_from(Vote)
+                   .where(Vote.participant_id == participant_id)).one()
+
+
+def vote(db: Db, note_id: str, participant_id: str | None = None,
+         vote_id: str | None = None) -> Vote:
+    """Cast one dot on a note; a participant's dots are capped by their budget."""
+    note = get(db, Note, note_id)
+    if participant_id is not None:
+        person = get(db, Participant, participant_id)
+        jmap = get(db, JourneyMap, note.map_id)
+        if person.session_id != jmap.session_id:
+            raise InvalidEdit(f"{person.name} is not a participant of this session")
+        if votes_used(db, participant_id) >= person.vote_budget:
+            raise InvalidEdit(f"{person.name} has no votes left ({person.vote_budget} used)")
+    v = Vote(note_id=note_id, participant_id=participant_id)
+    if vote_id:
+        v.id = vote_id
+    db.add(v)
+    db.flush()
+    return v
+
+
+def unvote(db: Db, note_id: str, participant_id: str | None = None) -> Vote | None:
+    """Take back the participant's latest dot on the note; returns it (None if none)."""
+    get(db, Note, note_id)
+    stmt = select(Vote).where(Vote.note_id == note_id)
+    stmt = stmt.where(Vote.participant_id == participant_id) if participant_id else stmt.where(
+        col(Vote.participant_id).is_(None))
+    last = db.exec(stmt.order_by(col(Vote.created_at).desc(), col(Vote.id).desc())).first()
+    if last is not None:
+        db.delete(last)
+        db.flush()
+    return last
+
+
+# -- rounds ------------------------------------------------------------------------
 
 def start_round(db: Db, map_id: str, name: str = "", votes_per_participant: int = 3,
                 cap_per_note: int | None = None, lane_ids: list[str] | None = None,
