@@ -12,7 +12,7 @@ from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QPen
 from PySide6.QtWidgets import QGraphicsRectItem, QGraphicsScene
 
-from export.qt_paint import THEME
+from paint.qt_paint import THEME
 
 Z_CELL_CURSOR = 0.5
 

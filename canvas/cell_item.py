@@ -14,8 +14,8 @@ from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import QGraphicsRectItem, QStyleOptionGraphicsItem, QWidget
 
-from export.qt_paint import paint_cell, qrect
 from journey.layout import CellBox
+from paint.qt_paint import paint_cell, qrect
 
 Z_CELL = 0.0
 

@@ -19,9 +19,9 @@ from PySide6.QtWidgets import (
     QGraphicsSimpleTextItem,
 )
 
-from export.qt_paint import THEME
 from journey.layout import HeaderBox, MapLayout
 from journey.ops.structure import MAX_STAGE_WIDTH, MIN_STAGE_WIDTH
+from paint.qt_paint import THEME
 
 EDGE_PX = 6.0  # half-width of the grab zone around a column edge, in screen pixels
 SNAP = 10.0  # widths snap to whole multiples of this many points

@@ -16,7 +16,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from export.qt_paint import (
+from journey.layout import CurvePointBox, CurveShape, ScaleShape
+from paint.qt_paint import (
     CURVE_WIDTH,
     curve_path,
     paint_curve_path,
@@ -25,7 +26,6 @@ from export.qt_paint import (
     point_bounds,
     scale_bounds,
 )
-from journey.layout import CurvePointBox, CurveShape, ScaleShape
 
 from .cell_item import BoxItem
 

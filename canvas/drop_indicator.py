@@ -11,7 +11,7 @@ from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QPainterPath, QPen
 from PySide6.QtWidgets import QGraphicsPathItem, QGraphicsRectItem, QGraphicsScene
 
-from export.qt_paint import THEME
+from paint.qt_paint import THEME
 
 Z_DROP_CELL = 0.6  # above the cell's band, below the notes
 Z_DROP_BAR = 25.0  # above the dragged notes

@@ -13,8 +13,8 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QPen
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsRectItem, QGraphicsScene
 
-from export.qt_paint import THEME
 from journey.layout import HeaderBox, MapLayout
+from paint.qt_paint import THEME
 
 from .column_resize import Z_PREVIEW, map_bottom
 

@@ -13,7 +13,8 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPainterPath, QPen, QPolygonF
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsSceneHoverEvent
 
-from export.qt_paint import (
+from journey.layout import HeaderBox
+from paint.qt_paint import (
     THEME,
     line_extent,
     paint_lane_header,
@@ -22,7 +23,6 @@ from export.qt_paint import (
     qrect,
     stage_outline,
 )
-from journey.layout import HeaderBox
 
 from .cell_item import BoxItem
 from .column_resize import edge_tolerance, view_zoom

@@ -10,8 +10,8 @@ from __future__ import annotations
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QPainter
 
-from export.qt_paint import legend_bounds, paint_legend_entry
 from journey.layout import LegendEntry
+from paint.qt_paint import legend_bounds, paint_legend_entry
 
 from .cell_item import BoxItem
 

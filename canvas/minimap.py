@@ -17,8 +17,8 @@ from PySide6.QtCore import QEvent, QObject, QPointF, QRectF, QSize, Qt, QTimer
 from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPaintEvent, QPen, QPixmap
 from PySide6.QtWidgets import QGraphicsView, QSizePolicy, QWidget
 
-from export.qt_paint import THEME, curve_path, kind_accent, qcolor, qrect, stage_colour
 from journey.layout import MapLayout
+from paint.qt_paint import THEME, curve_path, kind_accent, qcolor, qrect, stage_colour
 
 from .highlight import highlighter
 from .overview import build_batches, paint_batches

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from export.qt_paint import REF_PX, THEME, face_font
+from paint.qt_paint import REF_PX, THEME, face_font
 
 Z_EDITOR = 30.0
 SHADOW = (2.0, 3.0)  # the card's shadow offset …

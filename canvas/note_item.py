@@ -18,8 +18,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from export.qt_paint import LOD_PLAIN, note_bounds, paint_note, qcolor
 from journey.layout import NoteBox
+from paint.qt_paint import LOD_PLAIN, note_bounds, paint_note, qcolor
 
 from .highlight import DIM_OPACITY, HIGHLIGHT_COLOUR, HIGHLIGHT_WIDTH
 

@@ -23,7 +23,7 @@ from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene, QStyleOptionGraphicsItem, QWidget
 
-from export.qt_paint import LOD_PLAIN, THEME, qcolor
+from paint.qt_paint import LOD_PLAIN, THEME, qcolor
 
 from .highlight import DIM_OPACITY, HIGHLIGHT_COLOUR, highlighter
 from .note_item import Z_NOTE, NoteItem

@@ -25,8 +25,8 @@ from PySide6.QtCore import QRectF, Signal
 from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene
 
-from export.qt_paint import THEME, ensure_fonts, qcolor, qrect
 from journey.layout import MapLayout
+from paint.qt_paint import THEME, ensure_fonts, qcolor, qrect
 
 from .cell_item import CellItem
 from .curve_item import CurveItem, ScaleItem, ScaleLabelsItem

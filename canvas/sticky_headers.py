@@ -25,15 +25,15 @@ from PySide6.QtCore import QEvent, QObject, QPointF, QRectF, Qt
 from PySide6.QtGui import QPainter, QPen
 from PySide6.QtWidgets import QGraphicsView
 
-from export.qt_paint import (
+from journey import fonts as jfonts
+from journey.layout import HeaderBox, MapLayout
+from paint.qt_paint import (
     THEME,
     paint_lane_header,
     paint_scale,
     paint_stage_header,
     qcolor,
 )
-from journey import fonts as jfonts
-from journey.layout import HeaderBox, MapLayout
 
 LABEL_PAD = 6.0  # scene units between a following lane label and the band above it
 

@@ -151,7 +151,7 @@ class MapView(QGraphicsView):
         if self.paint_theme is None:
             super().paintEvent(event)
             return
-        from export.qt_paint import painting_theme
+        from paint.qt_paint import painting_theme
 
         with painting_theme(self.paint_theme):
             super().paintEvent(event)

@@ -28,8 +28,8 @@ from dataclasses import dataclass
 
 from journey import fonts as jfonts
 from journey.shaping import _hb_font, shape, visual_runs
+from paint.font_fallback import SUBSTITUTE, SystemFace, is_invisible, split_runs
 
-from .font_fallback import SUBSTITUTE, SystemFace, is_invisible, split_runs
 from .pdf_fonts import fix_text_layer, register_fonts
 
 #: Private-use code -> the text its glyph stands for ("" for the second and later

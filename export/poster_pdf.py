@@ -22,20 +22,7 @@ from typing import BinaryIO
 from journey.fonts import metrics
 from journey.layout import MapLayout, Rect, TextLine
 from journey.queries import MapData
-from storage.atomic import atomic_file
-
-from .pdf_fonts import fix_text_layer, new_canvas, register_fonts
-from .pdf_shaping import PdfLine, draw_line, pdf_line
-from .poster_parts import Drawing
-from .poster_plan import (  # noqa: F401  (re-exported: the public poster API)
-    ExportCancelled,
-    PosterPlan,
-    PosterResult,
-    Progress,
-    plan_poster,
-    smallest_text,
-)
-from .theme import (
+from paint.theme import (
     CHIP_RADIUS,
     CURVE_WIDTH,
     POINT_R,
@@ -50,6 +37,19 @@ from .theme import (
     stage_points,
     stage_rgb,
     text_on,
+)
+from storage.atomic import atomic_file
+
+from .pdf_fonts import fix_text_layer, new_canvas, register_fonts
+from .pdf_shaping import PdfLine, draw_line, pdf_line
+from .poster_parts import Drawing
+from .poster_plan import (  # noqa: F401  (re-exported: the public poster API)
+    ExportCancelled,
+    PosterPlan,
+    PosterResult,
+    Progress,
+    plan_poster,
+    smallest_text,
 )
 
 WHITE: RGB = (1.0, 1.0, 1.0)

@@ -20,8 +20,8 @@ from PySide6.QtGui import QColor, QGuiApplication, QImage, QPainter
 from journey.errors import WaymarkError
 from journey.layout import MapLayout, Rect
 from journey.queries import MapData
+from paint.font_fallback import is_invisible, resolve
 
-from .font_fallback import is_invisible, resolve
 from .png_stream import PngWriter
 from .poster_plan import PosterPlan, PosterResult, Progress, plan_poster
 from .qt_poster import paint_poster

@@ -16,11 +16,11 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QImage, QPainter, QPen
 
 from journey.layout import MapLayout, Rect
+from paint.qt_paint import draw_text_line, paint_layout
+from paint.theme import on_white
 
 from .poster_parts import Drawing
 from .poster_plan import PosterPlan
-from .qt_paint import draw_text_line, paint_layout
-from .theme import on_white
 from .tiles import Sheet, TilePlan
 
 

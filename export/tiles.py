@@ -29,11 +29,11 @@ from journey.errors import WaymarkError
 from journey.fonts import ASCENT, metrics
 from journey.layout import MapLayout, Rect, TextLine
 from journey.queries import MapData
+from paint.theme import THEME
 
 from .pages import MM, describe, parse_page_size, size_name
 from .poster_parts import Box, Dot, Drawing, Seg, Text
 from .poster_plan import PosterPlan, Progress, plan_poster
-from .theme import THEME
 
 DEFAULT_OVERLAP_MM = 10.0
 DEFAULT_SHEET_MARGIN_MM = 10.0

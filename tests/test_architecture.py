@@ -1,24 +1,32 @@
-"""Layer contracts: journey/ and storage/ never import Qt; export/ never imports
-QtWidgets or the UI. Checked twice: by import-linter (the contracts in
-pyproject.toml) and by a plain scan of every import statement."""
+"""Layer contracts: imports run downward through ui > canvas > export > paint >
+storage > journey; journey/ and storage/ never import Qt; paint/ and export/
+import only QtCore and QtGui. Checked twice: by import-linter (the contracts in
+pyproject.toml, read here so a weaker contract fails these tests) and by a plain
+scan of every import statement for what import-linter cannot express (a
+subpackage of an external package, such as PySide6.QtWidgets)."""
 
 from __future__ import annotations
 
 import ast
+import json
 import shutil
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+CONFIG = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"][
+    "importlinter"]
+LAYERS_CONTRACT = next(c for c in CONFIG["contracts"] if c["type"] == "layers")
+QT_CONTRACT = next(c for c in CONFIG["contracts"] if "PySide6" in c.get("forbidden_modules", ()))
+LAYERS: list[str] = LAYERS_CONTRACT["layers"]  # top first
 
-FORBIDDEN = {
-    "journey": ("PySide6", "shiboken6", "storage", "export", "canvas", "ui"),
-    "storage": ("PySide6", "shiboken6", "export", "canvas", "ui"),
-    "export": ("PySide6.QtWidgets", "ui", "canvas"),
-}
+QT_FREE = ("journey", "storage")  # no Qt at all
+QT_GUI_ONLY = ("paint", "export")  # QtCore and QtGui, never QtWidgets or the rest
+QT_ALLOWED = ("PySide6.QtCore", "PySide6.QtGui")
 
 
 def imports_of(path: Path) -> list[str]:
@@ -33,17 +41,39 @@ def imports_of(path: Path) -> list[str]:
     return names
 
 
+def _under(name: str, module: str) -> bool:
+    return name == module or name.startswith(module + ".")
+
+
+def is_forbidden(package: str, name: str) -> bool:
+    """Whether `package` may not import `name`: a higher layer, or Qt beyond its rule."""
+    if any(_under(name, above) for above in LAYERS[:LAYERS.index(package)]):
+        return True
+    qt = _under(name, "PySide6") or _under(name, "shiboken6")
+    if package in QT_FREE:
+        return qt
+    if package in QT_GUI_ONLY:
+        # `from PySide6 import QtGui` names "PySide6" and "PySide6.QtGui": judge the second
+        return qt and name != "PySide6" and not any(_under(name, ok) for ok in QT_ALLOWED)
+    return False
+
+
 def violations(package: str, root: Path = ROOT) -> list[str]:
     found = []
     for path in sorted((root / package).rglob("*.py")):
         for name in imports_of(path):
-            for bad in FORBIDDEN[package]:
-                if name == bad or name.startswith(bad + "."):
-                    found.append(f"{path.relative_to(root)} imports {name}")
+            if is_forbidden(package, name):
+                found.append(f"{path.relative_to(root)} imports {name}")
     return found
 
 
-@pytest.mark.parametrize("package", sorted(FORBIDDEN))
+def test_the_contract_covers_every_package():
+    assert LAYERS == ["ui", "canvas", "export", "paint", "storage", "journey"]
+    assert sorted(LAYERS) == sorted(CONFIG["root_packages"])
+    assert set(QT_CONTRACT["source_modules"]) == set(QT_FREE)
+
+
+@pytest.mark.parametrize("package", LAYERS[1:])
 def test_layers_import_downward_only(package):
     assert violations(package) == []
 
@@ -53,16 +83,80 @@ def test_the_scan_catches_a_violation(tmp_path: Path):
     (tmp_path / "journey" / "bad.py").write_text("from PySide6.QtCore import QObject\n")
     (tmp_path / "export").mkdir()
     (tmp_path / "export" / "bad.py").write_text("import PySide6.QtWidgets\nfrom ui import x\n")
+    (tmp_path / "paint").mkdir()
+    (tmp_path / "paint" / "bad.py").write_text(
+        "from PySide6 import QtGui, QtWidgets\nfrom PySide6.QtGui import QColor\n"
+        "import export.tiles\nfrom canvas import scene\n")
     assert violations("journey", tmp_path) == ["journey/bad.py imports PySide6.QtCore",
                                                "journey/bad.py imports PySide6.QtCore.QObject"]
-    assert len(violations("export", tmp_path)) == 3
+    assert violations("export", tmp_path) == ["export/bad.py imports PySide6.QtWidgets",
+                                              "export/bad.py imports ui", "export/bad.py imports ui.x"]
+    assert violations("paint", tmp_path) == ["paint/bad.py imports PySide6.QtWidgets",
+                                             "paint/bad.py imports export.tiles",
+                                             "paint/bad.py imports canvas",
+                                             "paint/bad.py imports canvas.scene"]
 
 
-def test_import_linter_contracts_hold():
+def lint_imports(config: Path, cwd: Path) -> subprocess.CompletedProcess[str]:
     exe = shutil.which("lint-imports", path=str(Path(sys.executable).parent))
     if exe is None:
         pytest.skip("import-linter is not installed (pip install -e '.[dev]')")
-    result = subprocess.run([exe, "--config", str(ROOT / "pyproject.toml")], cwd=ROOT,
-                            capture_output=True, text=True)
+    return subprocess.run([exe, "--no-logo", "--no-cache", str(config)], cwd=cwd,
+                          capture_output=True, text=True)
+
+
+def test_import_linter_contracts_hold():
+    result = lint_imports(ROOT / "pyproject.toml", ROOT)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "Contracts: 3 kept, 0 broken" in result.stdout
+    assert f"Contracts: {len(CONFIG['contracts'])} kept, 0 broken" in result.stdout
+
+
+def _toml_value(value: object) -> str:
+    """TOML for the strings, booleans and lists of strings a contract holds."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return json.dumps(value)  # a JSON string or list of strings is valid TOML
+
+
+def fake_tree(tmp_path: Path, bad: tuple[str, str] | None) -> Path:
+    """A package per layer, each importing the one below it, plus the `bad` import
+    (module, import line); the config is pyproject.toml's own [tool.importlinter]."""
+    for below, package in zip([None, *LAYERS[::-1]], LAYERS[::-1], strict=False):
+        (tmp_path / package).mkdir()
+        (tmp_path / package / "__init__.py").write_text(
+            f"import {below}\n" if below else "", encoding="utf-8")
+    # Qt really imported from the layers allowed it, so the external package is in the graph
+    (tmp_path / "ui" / "window.py").write_text("import PySide6.QtWidgets\nimport shiboken6\n")
+    if bad is not None:
+        module, line = bad
+        (tmp_path / module.replace(".", "/")).with_suffix(".py").write_text(line + "\n")
+    lines = ["[tool.importlinter]"]
+    lines += [f"{k} = {_toml_value(v)}" for k, v in CONFIG.items() if k != "contracts"]
+    for contract in CONFIG["contracts"]:
+        lines += ["", "[[tool.importlinter.contracts]]"]
+        lines += [f"{k} = {_toml_value(v)}" for k, v in contract.items()]
+    config = tmp_path / "contracts.toml"
+    config.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return config
+
+
+def test_the_fake_tree_keeps_the_contracts(tmp_path: Path):
+    """The control for the next test: without the bad import, every contract holds."""
+    result = lint_imports(fake_tree(tmp_path, None), tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(("bad", "contract"), [
+    (("canvas.gesture", "import ui"), LAYERS_CONTRACT),  # the canvas reaching into the window
+    (("paint.colours", "from export import tiles"), LAYERS_CONTRACT),  # paint above export
+    (("storage.cache", "import paint"), LAYERS_CONTRACT),
+    (("journey.rows", "from storage import library"), LAYERS_CONTRACT),
+    (("journey.clock", "from PySide6.QtCore import QTimer"), QT_CONTRACT),
+    (("storage.watch", "import shiboken6"), QT_CONTRACT),
+])
+def test_an_import_against_the_contract_fails(tmp_path: Path, bad, contract):
+    result = lint_imports(fake_tree(tmp_path, bad), tmp_path)
+    assert result.returncode != 0, result.stdout
+    assert f"{contract['name']} BROKEN" in result.stdout
+    assert "Contracts: 1 kept, 1 broken" in result.stdout
+    assert bad[0] in result.stdout

@@ -11,10 +11,10 @@ from PySide6.QtWidgets import QApplication
 from canvas.note_item import NoteItem
 from canvas.scene import MapScene
 from canvas.view import MAX_ZOOM, MapView
-from export import qt_paint
 from journey import ops
 from journey.layout import MapLayout, layout_map
 from journey.queries import load_map, maps_of
+from paint import qt_paint
 
 
 def _layout(library, session) -> MapLayout:

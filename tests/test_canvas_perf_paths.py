@@ -15,10 +15,10 @@ from canvas.note_item import NoteItem
 from canvas.overview import LOD_OVERVIEW, NotesOverview, dimmed_colour
 from canvas.scene import MapScene
 from canvas.view import MapView
-from export.qt_paint import THEME
 from journey import ops
 from journey.layout import MapLayout, layout_map
 from journey.queries import load_map, maps_of
+from paint.qt_paint import THEME
 
 NO_CONTENTS = QGraphicsItem.GraphicsItemFlag.ItemHasNoContents
 

@@ -30,8 +30,6 @@ from itertools import combinations
 
 import pytest
 
-from export.qt_paint import PROJECTOR_THEME
-from export.theme import THEME
 from journey import ops
 from journey.layout import layout_map
 from journey.palette import (
@@ -42,6 +40,8 @@ from journey.palette import (
     note_fill,
 )
 from journey.queries import find_map, load_map
+from paint.qt_paint import PROJECTOR_THEME
+from paint.theme import THEME
 
 from .colour_science import ciede2000, contrast_ratio, delta_e, hex_rgb, rgb_lab, simulate
 

@@ -13,7 +13,6 @@ import pytest
 from PIL import Image
 from pypdf import PdfReader
 
-from export.font_fallback import SUBSTITUTE, system_face_for
 from export.pages import MM, parse_page_size
 from export.poster_parts import voter_names
 from export.poster_pdf import export_poster_pdf
@@ -22,6 +21,7 @@ from journey import ops
 from journey.errors import WaymarkError
 from journey.layout import layout_map
 from journey.queries import load_map, maps_of
+from paint.font_fallback import SUBSTITUTE, system_face_for
 from tests.test_poster_pdf import assert_fonts_embedded, pdf_fonts
 
 BOMB_DEFAULT = Image.MAX_IMAGE_PIXELS

@@ -9,8 +9,8 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage, QPainter
 
-from export.qt_paint import PROJECTOR_THEME, THEME, Theme, painting_theme
 from journey.layout import Style
+from paint.qt_paint import PROJECTOR_THEME, THEME, Theme, painting_theme
 from ui.main_window import MainWindow
 
 
@@ -122,7 +122,7 @@ def test_projector_theme_paints_the_canvas_only(qtbot, window):
     assert seen == {"desk": standard.desk}
     assert THEME == standard and type(THEME) is Theme
     # An image painted from the layout outside the view keeps the standard colours.
-    from export.qt_paint import paint_paper
+    from paint.qt_paint import paint_paper
 
     img = QImage(10, 10, QImage.Format.Format_RGB32)
     painter = QPainter(img)

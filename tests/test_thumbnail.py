@@ -7,7 +7,6 @@ from pathlib import Path
 
 from PIL import Image
 
-from export.theme import rgb, stage_rgb
 from export.thumbnail import (
     SIZE,
     ThumbnailCache,
@@ -20,6 +19,7 @@ from journey import ops
 from journey.layout import layout_map
 from journey.queries import load_map, maps_of
 from journey.templates import BUILTIN_TEMPLATES
+from paint.theme import rgb, stage_rgb
 
 
 def _has_colour(img: Image.Image, spec: str | tuple[float, float, float], tol: int = 6) -> bool:

@@ -11,10 +11,10 @@ from PySide6.QtGui import QColor, QImage, QKeySequence, QPainter
 from PySide6.QtWidgets import QApplication
 
 from canvas.note_item import NoteItem
-from export.qt_paint import THEME, stage_colour
 from journey import ops
 from journey.queries import load_map, maps_of
 from journey.search import filter_notes, find_notes
+from paint.qt_paint import THEME, stage_colour
 from ui.main_window import MainWindow
 
 

@@ -16,9 +16,9 @@ from pathlib import Path
 from PySide6.QtCore import QLockFile
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from export.qt_paint import ensure_fonts
 from journey.demo import add_demo_session
 from journey.queries import list_sessions
+from paint.qt_paint import ensure_fonts
 from storage.backups import make_backup
 
 from . import probe

@@ -37,7 +37,7 @@ from PySide6.QtWidgets import QApplication, QDockWidget, QLabel, QToolBar, QWidg
 from shiboken6 import isValid
 
 from canvas.stage_spotlight import StageSpotlight, stage_column
-from export.qt_paint import PROJECTOR_THEME
+from paint.qt_paint import PROJECTOR_THEME
 
 PAD = 18.0  # points around the framed stage
 MAX_ZOOM = 3.0

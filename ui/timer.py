@@ -43,8 +43,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from export.qt_paint import ensure_fonts
 from journey.errors import InvalidEdit
+from paint.qt_paint import ensure_fonts
 
 PRESETS = (1, 3, 5, 10, 15)  # minutes
 CORNERS = ("top-right", "top-left", "bottom-right", "bottom-left")
