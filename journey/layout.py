@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from .fonts import ASCENT, metrics
-from .models import LaneKind
+from .models import LaneKind, lane_kind_label
 from .palette import curve_colours, note_fill
 from .queries import MapData
 from .shaping import paragraph_rtl
@@ -524,7 +524,7 @@ def layout_map(data: MapData, style: Style | None = None) -> MapLayout:
         h = _lane_height(lane, [cell_rows.get((s.id, lane.id), []) for s in data.stages], st)
         rect = Rect(st.margin, y, st.lane_header_w, h)
         lane_rects[lane.id] = rect
-        kind_label = LaneKind(lane.kind).label if lane.kind in LaneKind._value2member_map_ else ""
+        kind_label = lane_kind_label(lane.kind, "")
         name_rect = Rect(rect.x, rect.y, rect.w, min(h, 3 * line_height(st.lane_header_size)
                                                        + 2 * st.header_pad))
         lines = _boxed(lane.name, name_rect, st.lane_header_size, 7, st.header_pad, True)

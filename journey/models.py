@@ -42,6 +42,15 @@ class LaneKind(StrEnum):
     def label(self) -> str:
         return LANE_KIND_LABELS[self]
 
+    @classmethod
+    def parse(cls, value: str) -> LaneKind | None:
+        """The kind a stored string names; None for one this version does not know
+        (a newer library's, or a hand-edited file's), which callers show as text."""
+        try:
+            return cls(value)
+        except ValueError:
+            return None
+
 
 LANE_KIND_LABELS: dict[LaneKind, str] = {
     LaneKind.TOUCHPOINTS: "Touchpoints",
@@ -57,6 +66,16 @@ LANE_KIND_LABELS: dict[LaneKind, str] = {
     LaneKind.EMOTION: "Emotion",
     LaneKind.CUSTOM: "Custom",
 }
+
+
+def lane_kind_label(kind: str, unknown: str | None = None) -> str:
+    """The label a lane's kind is shown with; a kind this version does not know
+    shows as itself, or as `unknown` where the caller gives one ("" for none)."""
+    parsed = LaneKind.parse(kind)
+    if parsed is not None:
+        return parsed.label
+    return kind if unknown is None else unknown
+
 
 #: Lane kinds whose notes carry the action-plan fields (owner, priority …).
 ACTIONABLE_KINDS = frozenset({LaneKind.PAIN_POINTS, LaneKind.OPPORTUNITIES})

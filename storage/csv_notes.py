@@ -33,7 +33,17 @@ from sqlmodel import select
 
 from journey import ops
 from journey.errors import NotFound, WaymarkError
-from journey.models import JourneyMap, Lane, LaneKind, Session, Stage, Vote, new_id, now_iso
+from journey.models import (
+    JourneyMap,
+    Lane,
+    LaneKind,
+    Session,
+    Stage,
+    Vote,
+    lane_kind_label,
+    new_id,
+    now_iso,
+)
 from journey.ops._common import MAX_NAME, MAX_TEXT
 from journey.ops.notes import PRIORITIES, STATUSES, normalise_tags
 from journey.palette import PALETTE
@@ -133,8 +143,7 @@ def csv_rows(db: Db, session_id: str, map_id: str | None = None) -> list[list[st
         data = load_map(db, jmap.id)
         for stage in data.stages:
             for lane in data.lanes:
-                kind = LaneKind(lane.kind).label if lane.kind in LaneKind._value2member_map_ \
-                    else lane.kind
+                kind = lane_kind_label(lane.kind)
                 for note in data.notes.get((stage.id, lane.id), []):
                     rows.append([
                         session.title, jmap.name, stage.name, lane.name, kind, note.text,
@@ -302,7 +311,7 @@ def _kind(value: str, line: int) -> str | None:
         return None
     key = re.sub(r"[\s_\-]+", " ", value).strip().casefold()
     key = _KIND_ALIASES.get(key, key).replace(" ", "_")
-    if key in LaneKind._value2member_map_:
+    if LaneKind.parse(key) is not None:
         return key
     raise CsvError(f"line {line}: unknown lane kind {_shown(value)} (one of "
                    f"{', '.join(k.label for k in LaneKind)})")

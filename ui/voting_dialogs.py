@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from journey.models import LANE_KIND_LABELS, Lane, LaneKind, Participant, VoteRound
+from journey.models import Lane, LaneKind, Participant, VoteRound, lane_kind_label
 
 
 @dataclass
@@ -119,8 +119,7 @@ class StartRoundDialog(QDialog):
         self.lanes = QListWidget()
         self.lanes.setMaximumHeight(170)
         for lane in lanes:
-            kind = LANE_KIND_LABELS.get(LaneKind(lane.kind), "") if lane.kind in \
-                LaneKind._value2member_map_ else ""
+            kind = lane_kind_label(lane.kind, "")
             label = lane.name if not kind or kind.casefold() == lane.name.casefold() \
                 else f"{lane.name}  ({kind})"
             item = QListWidgetItem(label)
