@@ -1,7 +1,10 @@
-"""Read-side queries: list sessions, resolve a session by id or title, load a map.
+"""Read-side queries: every SELECT the app runs outside `journey.ops` lives here.
 
 `load_map` returns a detached `MapData` snapshot, the one input of the layout,
 so every renderer works from the same plain data and never touches the database.
+The UI calls these through `library.read(fn, ...)`; exporters call them with
+the `db` they were given. Sections: sessions and maps, people, voting, the
+parking lot, thumbnails.
 """
 
 from __future__ import annotations
@@ -19,11 +22,13 @@ from .models import (
     JourneyMap,
     Lane,
     Note,
+    ParkedNote,
     Participant,
     Persona,
     Session,
     Stage,
     Vote,
+    VoteRound,
 )
 
 
@@ -200,3 +205,120 @@ def map_note_counts(db: Db, session_id: str) -> dict[str, int]:
                         .join(JourneyMap, col(JourneyMap.id) == col(Note.map_id))
                         .where(JourneyMap.session_id == session_id)
                         .group_by(Note.map_id)).all())
+
+
+def first_map_id(db: Db, session_id: str) -> str | None:
+    """The id of the session's first map (lowest position, then id); None without maps."""
+    rows = db.exec(select(JourneyMap.id, JourneyMap.position)
+                   .where(JourneyMap.session_id == session_id)).all()
+    return min(rows, key=lambda r: (r[1], r[0]))[0] if rows else None
+
+
+def map_session_id(db: Db, map_id: str) -> str:
+    """The id of the session a map belongs to; NotFound if the map is gone."""
+    jmap = db.get(JourneyMap, map_id)
+    if jmap is None:
+        raise NotFound("the round's map is gone")
+    return jmap.session_id
+
+
+# -- people -------------------------------------------------------------------------
+
+def participants_of(db: Db, session_id: str) -> list[Participant]:
+    """The session's participants in their order (chips, report, votes legend)."""
+    return sorted(db.exec(select(Participant).where(Participant.session_id == session_id)),
+                  key=lambda p: p.position)
+
+
+def personas_of(db: Db, session_id: str) -> list[Persona]:
+    """The session's personas in their order."""
+    return sorted(db.exec(select(Persona).where(Persona.session_id == session_id)),
+                  key=lambda p: p.position)
+
+
+def voter_names(db: Db, session_id: str) -> dict[str, str]:
+    """Dot colour -> participant name, for the votes legend of posters and prints."""
+    return {p.colour: p.name for p in participants_of(db, session_id)}
+
+
+# -- voting -------------------------------------------------------------------------
+
+def latest_round(db: Db, map_id: str) -> str | None:
+    """The map's last round (the one a results panel shows when nothing was picked)."""
+    return db.exec(select(VoteRound.id).where(VoteRound.map_id == map_id).order_by(
+        col(VoteRound.position).desc(), col(VoteRound.created_at).desc()).limit(1)).first()
+
+
+def rounds_of(db: Db, map_id: str) -> list[tuple[VoteRound, int]]:
+    """The map's rounds in order, each with the number of dots cast."""
+    rounds = sorted(db.exec(select(VoteRound).where(VoteRound.map_id == map_id)),
+                    key=lambda r: (r.position, r.created_at))
+    counts = dict(db.exec(select(Vote.round_id, func.count()).where(
+        col(Vote.round_id).in_([r.id for r in rounds])).group_by(Vote.round_id)).all())
+    return [(r, counts.get(r.id, 0)) for r in rounds]
+
+
+def visible_votes(db: Db, map_id: str, round_id: str | None, participant_id: str | None
+                  ) -> dict[str, list[str]] | None:
+    """Dot colours per note as the canvas should show them; None = all of them.
+
+    While a round's totals are hidden only the active participant's dots of it
+    show (see `ui.voting`). None is the cheap common case (no active round, no
+    round with hidden totals)."""
+    rounds = {r.id: r for r in db.exec(select(VoteRound).where(VoteRound.map_id == map_id))}
+    hidden = {rid for rid, r in rounds.items() if r.status == "open" and r.hide_totals}
+    if round_id is None and not hidden:
+        return None
+    colours = {p.id: p.colour for p in db.exec(select(Participant).where(
+        Participant.session_id == map_session_id(db, map_id)))}
+    rows = db.exec(select(Vote.note_id, Vote.participant_id, Vote.round_id)
+                   .join(Note, col(Note.id) == col(Vote.note_id))
+                   .where(Note.map_id == map_id)
+                   .order_by(col(Vote.created_at), col(Vote.id))).all()
+    out: dict[str, list[str]] = {}
+    for note_id, pid, rid in rows:
+        if round_id is not None:
+            show = rid == round_id and (rid not in hidden or pid == participant_id)
+        else:
+            show = rid not in hidden
+        if show:
+            out.setdefault(note_id, []).append(colours.get(pid or "", "#333333"))
+    return out
+
+
+# -- the parking lot ----------------------------------------------------------------
+
+def parked_notes(db: Db, session_id: str) -> list[ParkedNote]:
+    """The session's parked notes in their order."""
+    rows = list(db.exec(select(ParkedNote).where(ParkedNote.session_id == session_id)))
+    return sorted(rows, key=lambda p: (p.position, p.id))
+
+
+# -- thumbnails ---------------------------------------------------------------------
+
+def thumbnail_rows(db: Db, map_id: str) -> list[list[tuple]]:
+    """The narrow rows of a map that change what its thumbnail shows, one group at a
+    time: the map and session title, stages, lanes, notes, curve points, votes.
+
+    `export.thumbnail.map_fingerprint` hashes them; far cheaper than laying the
+    map out, which matters since the library does it for every session it lists."""
+    conn = db.connection()
+    jm, st, ln, nt = (JourneyMap.__table__, Stage.__table__, Lane.__table__,  # type: ignore
+                      Note.__table__)  # type: ignore[attr-defined]
+    cv, cp, vt, se = (Curve.__table__, CurvePoint.__table__, Vote.__table__,  # type: ignore
+                      Session.__table__)  # type: ignore[attr-defined]
+    return [[tuple(row) for row in conn.execute(stmt)] for stmt in (
+        select(jm.c.name, jm.c.scale_min, jm.c.scale_max, jm.c.persona_id, se.c.title)
+        .join(se, se.c.id == jm.c.session_id).where(jm.c.id == map_id),
+        select(st.c.id, st.c.name, st.c.position, st.c.width).where(st.c.map_id == map_id)
+        .order_by(st.c.id),
+        select(ln.c.id, ln.c.name, ln.c.kind, ln.c.position, ln.c.collapsed)
+        .where(ln.c.map_id == map_id).order_by(ln.c.id),
+        select(nt.c.id, nt.c.stage_id, nt.c.lane_id, nt.c.position, nt.c.colour,
+               nt.c.updated_at).where(nt.c.map_id == map_id).order_by(nt.c.id),
+        select(cv.c.id, cv.c.colour, cv.c.position, cp.c.stage_id, cp.c.position, cp.c.score)
+        .join(cp, cp.c.curve_id == cv.c.id).where(cv.c.map_id == map_id)
+        .order_by(cv.c.id, cp.c.id),
+        select(vt.c.id, vt.c.participant_id).join(nt, nt.c.id == vt.c.note_id)
+        .where(nt.c.map_id == map_id).order_by(vt.c.id),
+    )]
