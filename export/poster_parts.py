@@ -15,13 +15,14 @@ from dataclasses import dataclass, field
 
 from journey.fonts import ASCENT, metrics
 from journey.layout import MapLayout, Rect, TextLine
-from journey.models import LaneKind, Participant
+from journey.models import LaneKind
 from journey.palette import colour_name
 from journey.queries import MapData
+from journey.queries import voter_names as voter_names  # re-exported: callers import it here
 from journey.text import ELLIPSIS, line_height, wrap
+from paint.theme import CURVE_WIDTH, POINT_R, THEME, kind_accent_hex
 
 from .photo_check import PLACEHOLDER_FILL, PLACEHOLDER_STROKE, photo_warning, usable_photo
-from .theme import CURVE_WIDTH, POINT_R, THEME, kind_accent_hex
 
 
 @dataclass(frozen=True)
@@ -368,14 +369,6 @@ def layout_key(data: MapData, layout: MapLayout,
         if ok:
             break
     return best
-
-
-def voter_names(db, session_id: str) -> dict[str, str]:
-    """Dot colour -> participant name, for the votes legend (a read-only query)."""
-    from sqlmodel import select
-
-    rows = db.exec(select(Participant).where(Participant.session_id == session_id))
-    return {p.colour: p.name for p in sorted(rows, key=lambda p: p.position)}
 
 
 # -- the footer ---------------------------------------------------------------------

@@ -11,7 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from sqlmodel import Session as Db
-from sqlmodel import select
 
 from journey.errors import NotFound
 from journey.models import (
@@ -27,7 +26,7 @@ from journey.models import (
     Stage,
 )
 from journey.palette import curve_colours
-from journey.queries import MapData, load_map, maps_of
+from journey.queries import MapData, load_map, maps_of, participants_of, personas_of
 
 PRIORITY_ORDER = {"high": 0, "medium": 1, "low": 2, "": 3}
 TOP_N = 5
@@ -254,10 +253,8 @@ def build_report_model(db: Db, session_id: str) -> ReportModel:
     session = db.get(Session, session_id)
     if session is None:
         raise NotFound(f"session {session_id} not found")
-    participants = sorted(db.exec(select(Participant).where(
-        Participant.session_id == session_id)), key=lambda p: p.position)
-    personas = sorted(db.exec(select(Persona).where(Persona.session_id == session_id)),
-                      key=lambda p: p.position)
+    participants = participants_of(db, session_id)
+    personas = personas_of(db, session_id)
     reports = [_map_report(load_map(db, m.id)) for m in maps_of(db, session_id)]
     counts: list[tuple[str, list[int], int]] = []
     for kind in LaneKind:

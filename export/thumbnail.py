@@ -21,25 +21,14 @@ from typing import TYPE_CHECKING
 
 from platformdirs import user_cache_path
 from sqlmodel import Session as Db
-from sqlmodel import select
 
 from journey.errors import WaymarkError
 from journey.layout import MapLayout, Style, TextLine, layout_map
-from journey.models import (
-    Curve,
-    CurvePoint,
-    JourneyMap,
-    Lane,
-    Note,
-    Session,
-    Stage,
-    Vote,
-)
-from journey.queries import MapData, load_map
+from journey.models import JourneyMap, Lane, Session, Stage
+from journey.queries import MapData, first_map_id, load_map, thumbnail_rows
 from journey.templates import TemplateSpec
+from paint.theme import THEME, argb, darker, kind_accent_hex, rgb, stage_points, stage_rgb
 from storage.atomic import atomic_path
-
-from .theme import THEME, argb, darker, kind_accent_hex, rgb, stage_points, stage_rgb
 
 if TYPE_CHECKING:  # Pillow is imported when a thumbnail is drawn, not at start-up
     from PIL import Image, ImageDraw
@@ -186,43 +175,18 @@ def render_thumbnail(layout: MapLayout, size: tuple[int, int] = SIZE) -> Image.I
 
 # -- what the thumbnail of a session is ---------------------------------------------
 
-def first_map_id(db: Db, session_id: str) -> str | None:
-    rows = db.exec(select(JourneyMap.id, JourneyMap.position)
-                   .where(JourneyMap.session_id == session_id)).all()
-    return min(rows, key=lambda r: (r[1], r[0]))[0] if rows else None
-
-
 def map_fingerprint(db: Db, map_id: str) -> str:
     """A short hash of everything the thumbnail shows of a map (and nothing else).
 
-    Reads only narrow columns, so it is far cheaper than laying the map out:
-    the library computes it for every session each time it lists them."""
+    Hashes only the narrow rows `journey.queries.thumbnail_rows` reads, so it is
+    far cheaper than laying the map out: the library computes it for every
+    session each time it lists them."""
     h = hashlib.blake2b(digest_size=10)
     h.update(FORMAT_TAG.encode())
-    conn = db.connection()
-
-    def feed(stmt) -> None:
-        for row in conn.execute(stmt):
-            h.update(repr(tuple(row)).encode("utf-8", "surrogatepass"))
+    for rows in thumbnail_rows(db, map_id):
+        for row in rows:
+            h.update(repr(row).encode("utf-8", "surrogatepass"))
         h.update(b"|")
-
-    jm, st, ln, nt = (JourneyMap.__table__, Stage.__table__, Lane.__table__,  # type: ignore
-                      Note.__table__)  # type: ignore[attr-defined]
-    cv, cp, vt, se = (Curve.__table__, CurvePoint.__table__, Vote.__table__,  # type: ignore
-                      Session.__table__)  # type: ignore[attr-defined]
-    feed(select(jm.c.name, jm.c.scale_min, jm.c.scale_max, jm.c.persona_id, se.c.title)
-         .join(se, se.c.id == jm.c.session_id).where(jm.c.id == map_id))
-    feed(select(st.c.id, st.c.name, st.c.position, st.c.width).where(st.c.map_id == map_id)
-         .order_by(st.c.id))
-    feed(select(ln.c.id, ln.c.name, ln.c.kind, ln.c.position, ln.c.collapsed)
-         .where(ln.c.map_id == map_id).order_by(ln.c.id))
-    feed(select(nt.c.id, nt.c.stage_id, nt.c.lane_id, nt.c.position, nt.c.colour,
-                nt.c.updated_at).where(nt.c.map_id == map_id).order_by(nt.c.id))
-    feed(select(cv.c.id, cv.c.colour, cv.c.position, cp.c.stage_id, cp.c.position, cp.c.score)
-         .join(cp, cp.c.curve_id == cv.c.id).where(cv.c.map_id == map_id)
-         .order_by(cv.c.id, cp.c.id))
-    feed(select(vt.c.id, vt.c.participant_id).join(nt, nt.c.id == vt.c.note_id)
-         .where(nt.c.map_id == map_id).order_by(vt.c.id))
     return h.hexdigest()
 
 

@@ -32,25 +32,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 from shiboken6 import isValid
-from sqlmodel import Session as Db
-from sqlmodel import select
 
 from canvas.drop_indicator import DropIndicator
 from canvas.note_drag import bar_rect, cell_at, slot_index
 from canvas.note_item import NoteItem
-from journey.models import ParkedNote
 from journey.palette import note_fill
+from journey.queries import parked_notes
 
 from . import commands as cmd
 
 PARKED_MIME = "application/x-waymark-parked"
 _ITEMS = "QListWidget::item { padding: 6px; color: #1B1F23; }"
 _LIT = "QListWidget { border: 3px dashed #0072B2; } " + _ITEMS  # a note dragged over it
-
-
-def parked_notes(db: Db, session_id: str) -> list[ParkedNote]:
-    rows = list(db.exec(select(ParkedNote).where(ParkedNote.session_id == session_id)))
-    return sorted(rows, key=lambda p: (p.position, p.id))
 
 
 def parked_mime(ids: list[str]) -> QMimeData:

@@ -44,13 +44,20 @@ from PySide6.QtWidgets import (
 )
 from shiboken6 import isValid
 from sqlmodel import Session as Db
-from sqlmodel import col, func, select
 
 from canvas.note_item import NoteItem
 from journey import ops
 from journey.errors import NotFound, WaymarkError
-from journey.models import JourneyMap, Note, Participant, Vote, VoteRound
-from journey.queries import note_places, vote_colours
+from journey.models import VoteRound
+from journey.queries import (
+    latest_round,
+    map_session_id,
+    note_places,
+    participants_of,
+    rounds_of,
+    visible_votes,
+    vote_colours,
+)
 
 from . import commands as cmd
 from .voting_dialogs import ResultsPanel, RoundsDialog, RoundState, StartRoundDialog
@@ -65,60 +72,11 @@ def read_round(db: Db, round_id: str, places: bool = False) -> RoundState:
     (only the results panel shows them)."""
     res = ops.round_results(db, round_id)
     rnd: VoteRound = res["round"]
-    people = sorted(db.exec(select(Participant).where(
-        Participant.session_id == _session_of(db, rnd.map_id))), key=lambda p: p.position)
+    people = participants_of(db, map_session_id(db, rnd.map_id))
     used = {pid: rnd.votes_per_participant - left for pid, left in res["remaining"].items()}
     where = note_places(db, [nid for nid, _text, _n in res["ranked"]]) if places else {}
     return RoundState(rnd, people, used, res["ranked"], [x for x in rnd.lane_ids.split(",") if x],
                       where)
-
-
-def latest_round(db: Db, map_id: str) -> str | None:
-    """The map's last round (the one a results panel shows when nothing was picked)."""
-    return db.exec(select(VoteRound.id).where(VoteRound.map_id == map_id).order_by(
-        col(VoteRound.position).desc(), col(VoteRound.created_at).desc()).limit(1)).first()
-
-
-def _session_of(db: Db, map_id: str) -> str:
-    jmap = db.get(JourneyMap, map_id)
-    if jmap is None:
-        raise NotFound("the round's map is gone")
-    return jmap.session_id
-
-
-def rounds_of(db: Db, map_id: str) -> list[tuple[VoteRound, int]]:
-    """The map's rounds in order, each with the number of dots cast."""
-    rounds = sorted(db.exec(select(VoteRound).where(VoteRound.map_id == map_id)),
-                    key=lambda r: (r.position, r.created_at))
-    counts = dict(db.exec(select(Vote.round_id, func.count()).where(
-        col(Vote.round_id).in_([r.id for r in rounds])).group_by(Vote.round_id)).all())
-    return [(r, counts.get(r.id, 0)) for r in rounds]
-
-
-def visible_votes(db: Db, map_id: str, round_id: str | None, participant_id: str | None
-                  ) -> dict[str, list[str]] | None:
-    """Dot colours per note as the canvas should show them; None = all of them.
-
-    None is the cheap common case (no active round, no round with hidden totals)."""
-    rounds = {r.id: r for r in db.exec(select(VoteRound).where(VoteRound.map_id == map_id))}
-    hidden = {rid for rid, r in rounds.items() if r.status == "open" and r.hide_totals}
-    if round_id is None and not hidden:
-        return None
-    colours = {p.id: p.colour for p in db.exec(select(Participant).where(
-        Participant.session_id == _session_of(db, map_id)))}
-    rows = db.exec(select(Vote.note_id, Vote.participant_id, Vote.round_id)
-                   .join(Note, col(Note.id) == col(Vote.note_id))
-                   .where(Note.map_id == map_id)
-                   .order_by(col(Vote.created_at), col(Vote.id))).all()
-    out: dict[str, list[str]] = {}
-    for note_id, pid, rid in rows:
-        if round_id is not None:
-            show = rid == round_id and (rid not in hidden or pid == participant_id)
-        else:
-            show = rid not in hidden
-        if show:
-            out.setdefault(note_id, []).append(colours.get(pid or "", "#333333"))
-    return out
 
 
 # -- the bar of participant chips ---------------------------------------------------
@@ -382,8 +340,7 @@ class Voting(QObject):
         if data is None:
             self.window.show_error("Open a map to vote on")
             return None
-        people = self.library.read(lambda db: sorted(db.exec(select(Participant).where(
-            Participant.session_id == data.session.id)), key=lambda p: p.position))
+        people = self.library.read(participants_of, data.session.id)
         n = len(self.library.read(rounds_of, data.map.id))
         return StartRoundDialog(data.lanes, people, n, self.window)
 
