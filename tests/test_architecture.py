@@ -160,3 +160,48 @@ def test_an_import_against_the_contract_fails(tmp_path: Path, bad, contract):
     assert f"{contract['name']} BROKEN" in result.stdout
     assert "Contracts: 1 kept, 1 broken" in result.stdout
     assert bad[0] in result.stdout
+
+
+def test_reads_live_in_journey_queries():
+    """ui/, canvas/ and export/ run no SQL of their own: they import no sqlalchemy and no
+    sqlmodel name but the `Session` type, and call no `.exec(`/`.execute(` on a
+    database; reads go through `journey.queries` (issue 11, item 4). The one exception
+    is `ui/library_watch.py`, which polls `PRAGMA data_version` and digests a session
+    on a sqlite3 connection of its own, apart from the library's engine, by design."""
+    allowed = {"ui/library_watch.py"}
+    dbish = {"db", "conn", "connection", "session", "engine"}
+
+    def sql_in(source: str, name: str) -> list[str]:
+        found = []
+        for node in ast.walk(ast.parse(source, name)):
+            if isinstance(node, ast.Import):
+                found += [f"import {a.name}" for a in node.names
+                          if a.name.split(".")[0] in ("sqlalchemy", "sqlite3")]
+            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                top = node.module.split(".")[0]
+                if top in ("sqlalchemy", "sqlite3"):
+                    found.append(f"from {node.module} import")
+                elif top == "sqlmodel":
+                    found += [f"from sqlmodel import {a.name}" for a in node.names
+                              if a.name != "Session"]
+            elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                  and node.func.attr in ("exec", "execute", "connection", "scalars")):
+                owner = node.func.value
+                if isinstance(owner, ast.Call) and isinstance(owner.func, ast.Attribute):
+                    owner = owner.func.value  # db.connection().execute(...)
+                if node.func.attr == "execute" or (
+                        isinstance(owner, ast.Name) and owner.id in dbish) or (
+                        isinstance(owner, ast.Attribute) and owner.attr in dbish):
+                    found.append(f"calls .{node.func.attr}( at line {node.lineno}")
+        return found
+
+    bad = ("from sqlmodel import Session as Db, select\nimport sqlalchemy\n"
+           "def f(db):\n    db.exec(select(1))\n    db.connection().execute(1)\n"
+           "def g(dialog):\n    dialog.exec()\n")
+    assert len(sql_in(bad, "bad.py")) == 5  # the scan sees each kind (dialog.exec is Qt)
+    found = [f"{path.relative_to(ROOT)}: {what}"
+             for folder in ("ui", "canvas", "export")
+             for path in sorted((ROOT / folder).rglob("*.py"))
+             if str(path.relative_to(ROOT)) not in allowed
+             for what in sql_in(path.read_text(encoding="utf-8"), str(path))]
+    assert found == []
