@@ -1,7 +1,7 @@
 """Cells (the grid behind the notes) and the small base class of box-like items.
 
 A `BoxItem` holds one immutable layout element, sits at the element's origin
-and paints it through `export.qt_paint` in the layout's absolute coordinates.
+and paints it through `paint.qt_paint` in the layout's absolute coordinates.
 `set_element` compares the new element with the old one and touches Qt only
 when something changed, so re-applying a layout after an edit is cheap.
 """

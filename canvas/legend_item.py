@@ -1,7 +1,7 @@
 """The curve legend: one item per curve, drawn in the emotion lane's header.
 
 The layout places the entries (`MapLayout.legend`, only when a map has two or
-more curves) and `export.qt_paint` draws them, so the poster shows the very
+more curves) and `paint.qt_paint` draws them, so the poster shows the very
 same legend. The item is keyed by curve id like every other bound item.
 """
 

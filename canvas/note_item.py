@@ -1,7 +1,7 @@
 """The sticky-note item: draws one `NoteBox` of the layout, owns nothing else.
 
 The item sits at the note rect's top-left so a future drag can move it with
-`setPos`; it paints through `export.qt_paint.paint_note` (shared with the
+`setPos`; it paints through `paint.qt_paint.paint_note` (shared with the
 PNG poster) with the painter shifted back to the layout's absolute
 coordinates. Text glyphs are cached per line by `qt_paint`, so a frame only
 blits them; far out it draws a plain rectangle.
@@ -28,7 +28,7 @@ Z_NOTE = 2.0
 #: ~1/90 of the picture's height, about 2.5 cm on a 2 m-high screen, which the
 #: back of a 10 m room still sees (a 1 arc-minute eye resolves ~3 mm there; a
 #: dot wants several times that to read as a coloured dot). Smaller dots turn
-#: into one count badge (`export.qt_paint.paint_vote_badge`).
+#: into one count badge (`paint.qt_paint.paint_vote_badge`).
 MIN_DOT_PX = 12.0
 HALO = 4.0  # width of the selection halo around a selected note
 _HALO_COLOUR = QColor(0, 114, 178, 90)  # THEME.selection, translucent

@@ -4,7 +4,7 @@ When the view is scrolled down so the stage header row has left the
 viewport, the view's `drawForeground` paints the stage headers again at the
 top edge; scrolled right, the lane headers (with the emotion lane's score
 labels) at the left edge. They are painted from the layout with the same
-`export.qt_paint` functions as the header items, in scene coordinates
+`paint.qt_paint` functions as the header items, in scene coordinates
 shifted along one axis only, so at any zoom they line up with their columns
 and rows. Like CSS `position: sticky`, a band stops at the end of the grid.
 In a lane taller than the window the lane's label also follows the scroll

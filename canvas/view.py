@@ -147,7 +147,7 @@ class MapView(QGraphicsView):
 
     def paintEvent(self, event: Any) -> None:
         # A paint theme (View › Projector theme) holds for this paint and this thread
-        # only, so exports never see it (export.qt_paint.painting_theme).
+        # only, so exports never see it (paint.qt_paint.painting_theme).
         if self.paint_theme is None:
             super().paintEvent(event)
             return

@@ -58,7 +58,7 @@ WHITE: RGB = (1.0, 1.0, 1.0)
 class MapPainter:
     """Draws a MapLayout on a reportlab canvas whose CTM maps layout (x, y) to (x, -y).
 
-    The same elements, colours and stacking as `export.qt_paint.paint_layout`
+    The same elements, colours and stacking as `paint.qt_paint.paint_layout`
     (the canvas), drawn as PDF vectors. Text goes into a few text objects (one
     BT/ET per layer rather than per line), which keeps the content stream short."""
 

@@ -74,7 +74,7 @@ from .theme import (  # noqa: F401  (re-exported for the canvas)
 REF_PX = 64  # DejaVu has 2048 units/em: at 64 px its advances are exact in 1/64 px
 
 
-# -- theme (colours live in export.theme, shared with the Qt-free PDF path) ------
+# -- theme (colours live in paint.theme, shared with the Qt-free PDF path) ------
 
 LOD_PLAIN = 0.2  # below this level of detail a note is a filled rectangle
 LOD_TEXT = 0.4  # below this, text is skipped
@@ -149,7 +149,7 @@ def lod_of(painter: QPainter) -> float:
 
     The formula of QStyleOptionGraphicsItem.levelOfDetailFromTransform (the
     square root of the area of a transformed unit square), kept here because
-    export/ must not import QtWidgets."""
+    paint/ must not import QtWidgets."""
     t = painter.worldTransform()
     if t.type().value <= QTransform.TransformationType.TxTranslate.value:
         return 1.0

@@ -1,6 +1,6 @@
 """The map's colours and the small colour arithmetic print needs, without Qt.
 
-The canvas (`export.qt_paint`) and every exporter draw with these values, so
+The canvas (`paint.qt_paint`) and every exporter draw with these values, so
 a poster prints what the room saw on the projector. It lives apart from
 `qt_paint` so the PDF path (reportlab) never imports QtGui: the CLI and a
 worker thread can write a PDF without a Qt application.

@@ -22,7 +22,7 @@ While presenting, an application event filter takes those keys first
 (accepting the ShortcutOverride), so note navigation never competes for the
 arrows; it is installed only while presenting.
 
-View › Projector Theme swaps in `export.qt_paint.PROJECTOR_THEME` — darker grid,
+View › Projector Theme swaps in `paint.qt_paint.PROJECTOR_THEME` — darker grid,
 headers and ink for a washed-out projector — for the canvas's paints only
 (`MapView.paint_theme`), so posters keep the standard colours.
 """
