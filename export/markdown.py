@@ -14,6 +14,7 @@ import re
 
 from sqlmodel import Session as Db
 
+from journey.wording import plural
 from storage.atomic import write_text_atomic
 
 from .report_model import (
@@ -41,12 +42,8 @@ def md(text: str) -> str:
     return "<br>".join(line for line in lines if line) if len(lines) > 1 else text.strip()
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
-
-
 def _votes(n: int) -> str:
-    return _plural(n, "vote")
+    return plural(n, "vote")
 
 
 def _table(header: list[str], rows: list[list[str]]) -> list[str]:
@@ -87,9 +84,9 @@ def _summary(model: ReportModel) -> list[str]:
     out = ["## Summary", ""]
     if not model.maps:
         return out + ["This session has no maps yet.", ""]
-    out.append(f"{_plural(len(model.maps), 'map')}, {_plural(len(model.all_items), 'note')}, "
-               f"{_plural(model.total_votes, 'vote')} from "
-               f"{_plural(len(model.participants), 'participant')}.")
+    out.append(f"{plural(len(model.maps), 'map')}, {plural(len(model.all_items), 'note')}, "
+               f"{plural(model.total_votes, 'vote')} from "
+               f"{plural(len(model.participants), 'participant')}.")
     out.append("")
     if model.kind_counts:
         header = ["Lane kind"] + [md(m.name) for m in model.maps]
@@ -181,8 +178,8 @@ def _comparison(cmp: Comparison) -> list[str]:
         rows.append([md(ch.name), score_text(ch.before, signed), score_text(ch.after, signed),
                      delta, md(status)])
     out += _table(["Stage", md(b.name), md(a.name), "Change", "Status"], rows)
-    out += [f"{_plural(len(cmp.added), 'note')} added, {_plural(len(cmp.removed), 'note')} "
-            f"removed, {_plural(len(cmp.moved), 'note')} moved (notes are matched by text).", ""]
+    out += [f"{plural(len(cmp.added), 'note')} added, {plural(len(cmp.removed), 'note')} "
+            f"removed, {plural(len(cmp.moved), 'note')} moved (notes are matched by text).", ""]
     for title, items in ((f"New in {md(a.name)}", cmp.added),
                          (f"Not in {md(a.name)}", cmp.removed)):
         out += [f"### {title}", ""]

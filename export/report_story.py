@@ -25,6 +25,7 @@ from reportlab.platypus import (
 from journey.layout import MapLayout
 from journey.models import LaneKind
 from journey.palette import curve_colours
+from journey.wording import plural
 
 from .photo_check import PLACEHOLDER_FILL, PLACEHOLDER_STROKE, usable_photo
 from .report_charts import (
@@ -93,10 +94,6 @@ def _votes(n: int) -> str:
            f'vote{"s" if n != 1 else ""}</font>'
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
-
-
 # -- chapters ---------------------------------------------------------------------
 
 def cover(model: ReportModel) -> list[Flowable]:
@@ -126,9 +123,9 @@ def summary(model: ReportModel, width: float) -> list[Flowable]:
     if not model.maps:
         return out + [para("This session has no maps yet.")]
     out.append(para(
-        f"{_plural(len(model.maps), 'map')}, {_plural(len(model.all_items), 'note')}, "
-        f"{_plural(model.total_votes, 'vote')} from "
-        f"{_plural(len(model.participants), 'participant')}."))
+        f"{plural(len(model.maps), 'map')}, {plural(len(model.all_items), 'note')}, "
+        f"{plural(model.total_votes, 'vote')} from "
+        f"{plural(len(model.participants), 'participant')}."))
     if model.kind_counts:
         multi = len(model.maps) > 1
         rows = [_head("Lane kind", *[m.name for m in model.maps], *(["Total"] if multi else []))]
@@ -237,9 +234,9 @@ def map_chapter(rep: MapReport, layout: MapLayout, width: float) -> list[Flowabl
     data = rep.data
     lo, hi = data.map.scale_min, data.map.scale_max
     facts = [f"Persona: {data.persona.name}" if data.persona else "",
-             f"{_plural(len(data.stages), 'stage')}, {_plural(len(data.lanes), 'lane')}, "
-             f"{_plural(len(rep.items), 'note')}, "
-             f"{_plural(sum(i.votes for i in rep.items), 'vote')}",
+             f"{plural(len(data.stages), 'stage')}, {plural(len(data.lanes), 'lane')}, "
+             f"{plural(len(rep.items), 'note')}, "
+             f"{plural(sum(i.votes for i in rep.items), 'vote')}",
              f"emotion scale {lo} to {hi}".replace("-", "−")]
     out: list[Flowable] = [
         NextPageTemplate("wide"), PageBreak(), Heading(f"Map: {rep.name}", 0),
@@ -303,9 +300,9 @@ def comparison(cmp: Comparison, width: float) -> list[Flowable]:
                             "removed": f"not in {a.name}"}[c.status])])
     out.append(_table(rows, [3, 1.6, 1.6, 1.2, 2.6], width))
     out.append(Heading("What changed", 1))
-    out.append(para(f"{_plural(len(cmp.added), 'note')} added, "
-                    f"{_plural(len(cmp.removed), 'note')} removed, "
-                    f"{_plural(len(cmp.moved), 'note')} moved (notes are matched by text).",
+    out.append(para(f"{plural(len(cmp.added), 'note')} added, "
+                    f"{plural(len(cmp.removed), 'note')} removed, "
+                    f"{plural(len(cmp.moved), 'note')} moved (notes are matched by text).",
                     "muted"))
     for title, items in ((f"New in {a.name}", cmp.added), (f"Not in {a.name}", cmp.removed)):
         if not items:

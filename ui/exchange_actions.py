@@ -31,6 +31,7 @@ from PySide6.QtWidgets import QMenu
 from journey import ops
 from journey.errors import WaymarkError
 from journey.queries import MapData, find_session
+from journey.wording import plural
 
 from . import commands as cmd
 from .document import MapDocument
@@ -54,10 +55,6 @@ JSON_SUFFIXES = frozenset({".json"})
 DROP_SUFFIXES = CSV_SUFFIXES | MERMAID_SUFFIXES | JSON_SUFFIXES
 MERMAID_FILTERS = ["Mermaid diagrams (*.mmd *.mermaid *.md)", "All files (*)"]
 STATUS_MS = 12000
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
 def _find_menu(window: Any, title: str) -> QMenu | None:
@@ -103,7 +100,7 @@ class ImportCsvCommand(cmd.Command):
 
         self.result = self.doc.run(import_csv, self.path, self.session_id, self.doc.map_id,
                                    create_missing=self.create_missing)
-        self.setText(f"Import {_plural(self.result.notes_added, 'note')} from {self.path.name}")
+        self.setText(f"Import {plural(self.result.notes_added, 'note')} from {self.path.name}")
 
     def undo_it(self) -> None:
         r = self.result
@@ -294,7 +291,7 @@ class ExchangeTools(QObject):
         if result is not None:
             self.report_result = result
             remember_dir(self.window, EXPORT_DIR_KEY, result.path)
-            line = f"Report saved: {result.path} ({_plural(result.pages, 'page')}, {result.paper})"
+            line = f"Report saved: {result.path} ({plural(result.pages, 'page')}, {result.paper})"
             if result.missing_chars:
                 line += (f" — {len(result.missing_chars)} character(s) no bundled font has: "
                          f"{''.join(result.missing_chars[:8])}")
@@ -325,7 +322,7 @@ class ExchangeTools(QObject):
         done, rows = self._read_export("CSV", Path(path), export_csv, w.session_id, Path(path),
                                        None if all_maps else w.map_id)
         if done:
-            self._status(f"Saved {_plural(rows, 'note')} to {path}")
+            self._status(f"Saved {plural(rows, 'note')} to {path}")
         return rows if done else None
 
     def export_markdown_to(self, path: Path) -> bool:
@@ -418,8 +415,8 @@ class ExchangeTools(QObject):
             return None
         remember_dir(w, IMPORT_DIR_KEY, path)
         r = command.result
-        line = f"Imported {_plural(r.notes_added, 'note')} from {path.name} into {w.data.map.name}"
-        created = [_plural(len(names), what) for names, what in
+        line = f"Imported {plural(r.notes_added, 'note')} from {path.name} into {w.data.map.name}"
+        created = [plural(len(names), what) for names, what in
                    ((r.stages_created, "stage"), (r.lanes_created, "lane")) if names]
         if created:
             line += f" (created {' and '.join(created)})"
@@ -445,8 +442,8 @@ class ExchangeTools(QObject):
             return None
         remember_dir(w, IMPORT_DIR_KEY, path)
         self._open(result.session_id)
-        line = (f"Imported {result.title}: {_plural(result.stages, 'stage')}, "
-                f"{_plural(result.notes, 'note')}, {_plural(result.participants, 'participant')}")
+        line = (f"Imported {result.title}: {plural(result.stages, 'stage')}, "
+                f"{plural(result.notes, 'note')}, {plural(result.participants, 'participant')}")
         if len(result.warnings) == 1:
             line += f" — {result.warnings[0]}"
         elif result.warnings:

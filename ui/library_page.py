@@ -46,6 +46,7 @@ from journey import ops
 from journey.errors import WaymarkError
 from journey.queries import list_sessions
 from journey.templates import TemplateSpec
+from journey.wording import plural
 from storage import Library
 
 from .fields import keep_typing_keys
@@ -62,7 +63,6 @@ from .session_cards import (
     card_list,
     nice_date,
     pixmap_of,
-    plural,
     short_title,
 )
 

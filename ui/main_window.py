@@ -36,6 +36,7 @@ from journey.errors import NotFound, WaymarkError
 from journey.layout import MapLayout
 from journey.models import JourneyMap
 from journey.queries import MapData, find_session, list_sessions, maps_of
+from journey.wording import plural
 from storage import Library
 
 from . import commands as cmd
@@ -309,8 +310,8 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"{d.session.title} — {d.map.name} — Waymark")
         n_notes = sum(len(v) for v in d.notes.values())
         self.counts_label.setText(
-            f"{_plural(len(d.stages), 'stage')} · {_plural(len(d.lanes), 'lane')} · "
-            f"{_plural(n_notes, 'note')}")
+            f"{plural(len(d.stages), 'stage')} · {plural(len(d.lanes), 'lane')} · "
+            f"{plural(n_notes, 'note')}")
 
     def _fill_tabs(self) -> None:
         self.tabs.blockSignals(True)
@@ -452,10 +453,6 @@ class MainWindow(QMainWindow):
             # The window is going away: its scene must not wake the tools that
             # listen to it (selection, find, voting) while Qt tears it down.
             self.scene.blockSignals(True)
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
 def _safe_name(name: str) -> str:

@@ -31,6 +31,7 @@ from canvas.note_editor import NoteEditor
 from journey import navigation as nav
 from journey.palette import PALETTE, note_colour_for_kind
 from journey.search import tags_of
+from journey.wording import plural
 
 from . import commands as cmd
 from .clipboard import FIELDS, notes_from_mime, notes_to_mime
@@ -52,10 +53,6 @@ def _swatch(colour: str) -> QIcon:
     pix = QPixmap(16, 16)
     pix.fill(QColor(colour))
     return QIcon(pix)
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
 class NoteActions(QObject):
@@ -251,7 +248,7 @@ class NoteActions(QObject):
     def select_all(self) -> None:
         self.commit_editor()
         self.select(list(self.scene.notes), self.anchor)
-        self.status(f"{_plural(len(self.scene.notes), 'note')} selected")
+        self.status(f"{plural(len(self.scene.notes), 'note')} selected")
 
     def escape(self) -> None:
         """Esc: end a drag, else clear the selection, else the current cell."""
@@ -465,7 +462,7 @@ class NoteActions(QObject):
         if ids:
             QGuiApplication.clipboard().setMimeData(
                 notes_to_mime([self.doc.note(i) for i in ids]))
-            self.status(f"Copied {_plural(len(ids), 'note')}")
+            self.status(f"Copied {plural(len(ids), 'note')}")
         return ids
 
     def cut(self) -> None:

@@ -41,10 +41,6 @@ def nice_date(iso: str) -> str:
     return f"{d.day} {d:%b %Y}"
 
 
-def plural(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
-
-
 class CardDelegate(QStyledItemDelegate):
     """A card: thumbnail on top, then a bold title and up to two quiet lines."""
 
