@@ -433,8 +433,9 @@ class RetractVote(Command):
 # -- the parking lot (schema v3) -------------------------------------------------------
 
 class LibraryCommand(Command):
-    """Operations outside any map (the parking lot of a session with no map open):
-    run straight through the library, which tells the window and the docks."""
+    """Redo and undo are each a batch of operations outside any map (session details,
+    people, maps, the parking lot of a session with no map open): run straight
+    through the library, which tells the window and the docks."""
 
     def __init__(self, library: Any, text: str, redo: list[Call], undo: list[Call]) -> None:
         super().__init__(text)

@@ -18,24 +18,9 @@ from journey.models import JourneyMap, Participant, Persona, Session
 from journey.ops._common import get
 from storage import Library
 
-from .commands import Call, Command, call
+from .commands import Call, Command, LibraryCommand, call
 
 Snapshot = list[tuple[str, dict[str, Any]]]
-
-
-class LibraryCommand(Command):
-    """Redo and undo are each a batch of operations on the library."""
-
-    def __init__(self, library: Library, text: str, redo: list[Call], undo: list[Call]) -> None:
-        super().__init__(text)
-        self.library = library
-        self._redo, self._undo = redo, undo
-
-    def do(self) -> None:
-        self.library.run(ops.batch, self._redo)
-
-    def undo_it(self) -> None:
-        self.library.run(ops.batch, self._undo)
 
 
 class CreateCommand(Command):
