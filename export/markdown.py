@@ -14,6 +14,7 @@ import re
 
 from sqlmodel import Session as Db
 
+from journey.models import lane_kind_label
 from journey.wording import plural
 from storage.atomic import write_text_atomic
 
@@ -23,7 +24,6 @@ from .report_model import (
     MapReport,
     ReportModel,
     build_report_model,
-    kind_label,
     score_text,
 )
 
@@ -202,7 +202,7 @@ def _action_plan(model: ReportModel) -> list[str]:
     rows = []
     for i in model.actions:
         where = (f"{i.map.name}: " if multi else "") + i.stage.name
-        rows.append([str(i.number), md(i.note.text), kind_label(i.kind), md(where), str(i.votes),
+        rows.append([str(i.number), md(i.note.text), lane_kind_label(i.kind), md(where), str(i.votes),
                      md(i.note.owner), i.note.priority, str(i.note.impact or ""),
                      str(i.note.effort or ""), i.note.status])
     return out + _table(header, rows)

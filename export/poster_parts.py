@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from journey.fonts import ASCENT, metrics
 from journey.layout import MapLayout, Rect, TextLine
-from journey.models import LaneKind
+from journey.models import lane_kind_label
 from journey.palette import colour_name
 from journey.queries import MapData
 from journey.queries import voter_names as voter_names  # re-exported: callers import it here
@@ -172,7 +172,7 @@ def legend_groups(data: MapData, layout: MapLayout,
         from journey.palette import note_colour_for_kind
 
         groups.append(("Lane kinds", [LegendItem(
-            LaneKind(k).label if k in LaneKind._value2member_map_ else k, "lane",
+            lane_kind_label(k), "lane",
             kind_accent_hex(k), note_colour_for_kind(k)) for k in kinds]))
     colours = Counter(n.colour.upper() for n in layout.notes)
     if colours:

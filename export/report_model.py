@@ -15,7 +15,6 @@ from sqlmodel import Session as Db
 from journey.errors import NotFound
 from journey.models import (
     ACTIONABLE_KINDS,
-    LANE_KIND_LABELS,
     JourneyMap,
     Lane,
     LaneKind,
@@ -30,13 +29,6 @@ from journey.queries import MapData, load_map, maps_of, participants_of, persona
 
 PRIORITY_ORDER = {"high": 0, "medium": 1, "low": 2, "": 3}
 TOP_N = 5
-
-
-def kind_label(kind: str) -> str:
-    try:
-        return LANE_KIND_LABELS[LaneKind(kind)]
-    except ValueError:
-        return kind
 
 
 def norm_text(text: str) -> str:

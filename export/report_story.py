@@ -23,7 +23,7 @@ from reportlab.platypus import (
 )
 
 from journey.layout import MapLayout
-from journey.models import LaneKind
+from journey.models import LaneKind, lane_kind_label
 from journey.palette import curve_colours
 from journey.wording import plural
 
@@ -38,7 +38,7 @@ from .report_charts import (
     MatrixPoint,
     Series,
 )
-from .report_model import Comparison, Item, MapReport, ReportModel, kind_label, score_text
+from .report_model import Comparison, Item, MapReport, ReportModel, score_text
 from .report_text import Heading, para, rich, table_style, text
 
 ZEBRA = "#F6F8FA"
@@ -266,7 +266,7 @@ def map_chapter(rep: MapReport, layout: MapLayout, width: float) -> list[Flowabl
                 continue
             empty = False
             label = lane.name
-            kl = kind_label(lane.kind)
+            kl = lane_kind_label(lane.kind)
             if lane.kind != LaneKind.CUSTOM and kl.casefold() != lane.name.casefold():
                 label += f" ({kl.lower()})"
             out.append(text(label, "lane", True))
