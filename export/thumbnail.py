@@ -1,7 +1,7 @@
 """Thumbnails of maps for the session library, drawn with Pillow from the layout.
 
 One layout, many renderers: the thumbnail draws the same cells, notes, stage
-chevrons and curve as the canvas, in the same colours (`export.theme`), only
+chevrons and curve as the canvas, in the same colours (`paint.theme`), only
 small — text becomes grey strokes where its lines are, which is what text looks
 like at that size anyway. It needs no Qt, so it can be drawn anywhere.
 
