@@ -11,9 +11,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
 from sqlmodel import Session as Db
-from sqlmodel import col, func, select
+from sqlmodel import SQLModel, col, func, select
 
 from .errors import NotFound, WaymarkError
 from .models import (
@@ -30,6 +31,8 @@ from .models import (
     Vote,
     VoteRound,
 )
+
+T = TypeVar("T", bound=SQLModel)
 
 
 @dataclass
@@ -56,6 +59,24 @@ class MapData:
             for lane in self.lanes:
                 out.extend(self.notes.get((stage.id, lane.id), []))
         return out
+
+
+def get(db: Db, model: type[T], id_: str) -> T:
+    """The row `id_` of `model`, or NotFound naming what is missing."""
+    row = db.get(model, id_)
+    if row is None:
+        raise NotFound(f"{model.__tablename__.replace('_', ' ')} {id_} not found")
+    return row
+
+
+def ordered(db: Db, model: type[T], **where: Any) -> list[T]:
+    """Rows of `model` matching `where` (column=value), in position order."""
+    stmt = select(model)
+    for key, value in where.items():
+        stmt = stmt.where(getattr(model, key) == value)
+    rows = list(db.exec(stmt))
+    rows.sort(key=lambda r: (r.position, r.id))
+    return rows
 
 
 def list_sessions(db: Db, include_trashed: bool = False) -> list[dict]:

@@ -33,6 +33,7 @@ from sqlmodel import select
 
 from journey import ops
 from journey.errors import NotFound, WaymarkError
+from journey.limits import MAX_NAME, MAX_TEXT
 from journey.models import (
     JourneyMap,
     Lane,
@@ -44,7 +45,6 @@ from journey.models import (
     new_id,
     now_iso,
 )
-from journey.ops._common import MAX_NAME, MAX_TEXT
 from journey.ops.notes import PRIORITIES, STATUSES, normalise_tags
 from journey.palette import PALETTE
 from journey.queries import find_map, load_map, maps_of

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from sqlmodel import Session as Db
 
+from journey.limits import clean_name
 from journey.models import Session, now_iso
-from journey.ops._common import clean_name, get
+from journey.queries import get
 
 from .interchange import export_session, import_session, marked_title
 

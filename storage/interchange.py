@@ -29,6 +29,7 @@ from sqlmodel import Session as Db
 from sqlmodel import SQLModel, col, select
 
 from journey.errors import WaymarkError
+from journey.limits import MAX_NAME
 from journey.models import (
     Curve,
     CurvePoint,
@@ -44,9 +45,9 @@ from journey.models import (
     VoteRound,
     new_id,
 )
-from journey.ops._common import MAX_NAME, get, ordered
 from journey.ops.notes import normalise_tags
 from journey.palette import note_colour_for_kind
+from journey.queries import get, ordered
 
 from .atomic import write_text_atomic
 from .interchange_models import (

@@ -8,7 +8,7 @@ JSON Schema validator, both ways). Validation is strict (JSON types only, no
 coercion of "3" to 3; a whole number written 3.0 is 3, as JSON Schema says) and
 forbids unknown fields, so a typo in a hand-edited file is reported instead of
 silently dropped. Every text field has the length limit the operations have
-(journey/ops/_common.py).
+(journey/limits.py).
 
 The constraints are pydantic's own (run in Rust, no Python call per field: a
 200,000-note file validates in seconds); the friendly wording of a failure is
@@ -41,8 +41,8 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from journey.errors import WaymarkError
+from journey.limits import MAX_NAME, MAX_PHOTO_BYTES, MAX_TAGS, MAX_TEXT
 from journey.models import LaneKind, now_iso
-from journey.ops._common import MAX_NAME, MAX_PHOTO_BYTES, MAX_TAGS, MAX_TEXT
 from journey.ops.notes import PRIORITIES, STATUSES
 from journey.ops.structure import MAX_STAGE_WIDTH, MIN_STAGE_WIDTH
 from journey.ops.voting import ROUND_STATUSES

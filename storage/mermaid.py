@@ -27,8 +27,8 @@ from sqlmodel import Session as Db
 
 from journey import ops
 from journey.errors import WaymarkError
+from journey.limits import MAX_NAME, MAX_TEXT
 from journey.models import LaneKind
-from journey.ops._common import MAX_NAME, MAX_TEXT
 from journey.ops.curve_points_bulk import NewPoint, add_curve_points
 from journey.queries import load_map
 

@@ -18,7 +18,7 @@ from PIL import Image
 
 from journey import ops
 from journey.errors import InvalidEdit, WaymarkError
-from journey.ops._common import MAX_NAME, MAX_TAGS, MAX_TEXT, TEXT_FIELDS
+from journey.limits import MAX_NAME, MAX_TAGS, MAX_TEXT, TEXT_FIELDS
 from storage import Library
 from storage.interchange import FormatError, import_session, validate
 

@@ -10,7 +10,7 @@ import pytest
 
 from journey import ops
 from journey.errors import InvalidEdit
-from journey.ops._common import MAX_NAME, MAX_TAGS
+from journey.limits import MAX_NAME, MAX_TAGS
 from journey.queries import load_map, maps_of
 from storage import Library
 
