@@ -149,7 +149,7 @@ def pdf_line(text: str, bold: bool, rtl: bool | None = None) -> PdfLine:
         if vr.face is not None:
             face = jfonts.face(vr.face)
             drawn = "".join(c for c in vr.text
-                            if ord(c) not in jfonts._ZERO_WIDTH or ord(c) in face.widths)
+                            if ord(c) not in jfonts.ZERO_WIDTH or ord(c) in face.widths)
             out.runs.append(PdfRun(fonts[vr.face], drawn, vr.dx, 100.0))
             continue
         for r in split_runs(vr.text, style):  # no bundled face: a system font or □

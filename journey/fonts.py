@@ -85,12 +85,13 @@ def face(key: str) -> FaceMetrics:
     path = font_path(key)
     parsed = read_widths(path)
     if parsed is None:
-        parsed = _reportlab_widths(path)
+        parsed = reportlab_widths(path)
     widths, default_width = parsed
     return FaceMetrics(key, path, widths, default_width)
 
 
-def _reportlab_widths(path: Path) -> tuple[dict[int, float], float]:
+def reportlab_widths(path: Path) -> tuple[dict[int, float], float]:
+    """`read_widths` as reportlab reads them: the fallback, and the check that they agree."""
     from reportlab.pdfbase.ttfonts import TTFontFile
 
     ttf = TTFontFile(str(path))
@@ -180,7 +181,8 @@ def _cmap4(data: bytes, sub: int) -> dict[int, int]:
     return out
 
 
-_ZERO_WIDTH = {0x200B, 0x200C, 0x200D, 0xFE0F, 0xFE0E}
+#: Joiners and variation selectors: drawn as nothing, so they need no face and no width.
+ZERO_WIDTH = {0x200B, 0x200C, 0x200D, 0xFE0F, 0xFE0E}
 
 
 def script_face(cp: int, style: str = "sans") -> str | None:
@@ -213,7 +215,7 @@ def face_for(cp: int, style: str = "sans") -> str | None:
 
 def missing_chars(text: str, style: str = "sans") -> list[str]:
     """Characters no bundled face can draw (renderers substitute U+FFFD-like boxes)."""
-    return sorted({ch for ch in text if not ch.isspace() and ord(ch) not in _ZERO_WIDTH
+    return sorted({ch for ch in text if not ch.isspace() and ord(ch) not in ZERO_WIDTH
                    and face_for(ord(ch), style) is None})
 
 
@@ -231,7 +233,7 @@ class Metrics:
         adv = self._adv.get(ch)
         if adv is None:
             cp = ord(ch)
-            if cp in _ZERO_WIDTH:
+            if cp in ZERO_WIDTH:
                 adv = 0.0
             else:
                 key = face_for(cp, self.style)
@@ -278,7 +280,7 @@ def runs(text: str, style: str = "sans") -> list[tuple[str, str]]:
     cur_key: str | None = None
     buf: list[str] = []
     for ch in text:
-        if ch.isspace() or ord(ch) in _ZERO_WIDTH:
+        if ch.isspace() or ord(ch) in ZERO_WIDTH:
             key = cur_key or primary
         else:
             key = face_for(ord(ch), style) or primary

@@ -144,7 +144,7 @@ def visual_runs(text: str, style: str = "sans", rtl: bool | None = None
     m = jfonts.metrics(style)
     groups: list[tuple[str | None, int, list[str]]] = []
     for ch, level in zip(text, lv, strict=True):
-        if ch.isspace() or ord(ch) in jfonts._ZERO_WIDTH:
+        if ch.isspace() or ord(ch) in jfonts.ZERO_WIDTH:
             key = groups[-1][0] if groups else jfonts.FALLBACK_CHAIN[style][0]
         else:
             key = jfonts.face_for(ord(ch), style)

@@ -123,12 +123,12 @@ def test_a_real_start_paints_the_last_session_and_quits_cleanly(tmp_path: Path) 
 
 def test_bundled_font_widths_read_without_reportlab_equal_reportlabs() -> None:
     """The layout's widths must be exactly those the PDF writer (reportlab) uses."""
-    from journey.fonts import FACE_FILES, _reportlab_widths, font_path, read_widths
+    from journey.fonts import FACE_FILES, font_path, read_widths, reportlab_widths
 
     for key in FACE_FILES:
         ours = read_widths(font_path(key))
         assert ours is not None, key
-        theirs = _reportlab_widths(font_path(key))
+        theirs = reportlab_widths(font_path(key))
         assert ours[1] == theirs[1], key
         assert ours[0] == theirs[0], key  # every character, every width
     assert ours[0][0x4E2D] > 0  # 中, from Droid Sans Fallback
