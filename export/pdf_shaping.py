@@ -27,7 +27,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from journey import fonts as jfonts
-from journey.shaping import _hb_font, shape, visual_runs
+from journey.shaping import harfbuzz_font, shape, visual_runs
 from paint.font_fallback import SUBSTITUTE, SystemFace, is_invisible, split_runs
 
 from .pdf_fonts import fix_text_layer, register_fonts
@@ -69,7 +69,7 @@ def _code(font_name: str, key: str, gid: int, text: str) -> int:
             _NEXT[0] += 1
         hit = _NEXT[0]
         _NEXT[0] += 1
-        hb_font, k = _hb_font(key)
+        hb_font, k = harfbuzz_font(key)
         face.charToGlyph[hit] = gid
         face.charWidths[hit] = hb_font.get_glyph_h_advance(gid) * k
         TO_UNICODE[hit] = text

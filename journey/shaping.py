@@ -36,7 +36,8 @@ class Glyph:
 
 
 @cache
-def _hb_font(key: str):
+def harfbuzz_font(key: str):
+    """Bundled face `key` opened once by HarfBuzz, and the scale from its units to 1/1000 em."""
     import uharfbuzz as hb
 
     blob = hb.Blob(jfonts.font_path(key).read_bytes())
@@ -49,7 +50,7 @@ def shape(key: str, text: str, rtl: bool = False) -> tuple[Glyph, ...]:
     """`text` shaped in bundled face `key`, glyphs in visual (left to right) order."""
     import uharfbuzz as hb
 
-    font, k = _hb_font(key)
+    font, k = harfbuzz_font(key)
     buf = hb.Buffer()
     buf.add_str(text)
     buf.guess_segment_properties()
