@@ -47,7 +47,7 @@ def _release_clipboard_at_exit():
     """Tests copy notes to the clipboard; hand it a Qt-made copy before Python exits
     (what the app does on quit), or Qt's exit handlers crash on PySide's object."""
     yield
-    from ui.clipboard import release_clipboard
+    from ui.notes.clipboard import release_clipboard
 
     release_clipboard()
 

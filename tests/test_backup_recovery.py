@@ -302,7 +302,7 @@ def _answer(button_text: str) -> list[str]:
 
 
 def test_the_app_offers_the_newest_good_backup_and_opens_it(qapp, tmp_path: Path) -> None:
-    from ui.recovery_dialog import open_or_recover
+    from ui.library.recovery_dialog import open_or_recover
 
     db, _good, damaged = _damaged_with_backups(tmp_path)
     seen = _answer("Recover")
@@ -322,7 +322,7 @@ def test_the_app_offers_the_newest_good_backup_and_opens_it(qapp, tmp_path: Path
 
 
 def test_quit_in_the_question_box_changes_nothing(qapp, tmp_path: Path) -> None:
-    from ui.recovery_dialog import open_or_recover
+    from ui.library.recovery_dialog import open_or_recover
 
     db, _good, damaged = _damaged_with_backups(tmp_path)
 
@@ -336,7 +336,7 @@ def test_quit_in_the_question_box_changes_nothing(qapp, tmp_path: Path) -> None:
 
 
 def test_without_a_good_backup_the_app_says_one_line(qapp, tmp_path: Path) -> None:
-    from ui.recovery_dialog import open_or_recover
+    from ui.library.recovery_dialog import open_or_recover
 
     db = library_with(tmp_path, [f"Workshop {i}" for i in range(30)])
     damaged = damage(db)

@@ -16,7 +16,7 @@ SCRIPT = """
 import sys
 from PySide6.QtWidgets import QApplication
 from journey.models import Note
-from ui.clipboard import notes_to_mime, release_clipboard, NOTES_MIME
+from ui.notes.clipboard import notes_to_mime, release_clipboard, NOTES_MIME
 app = QApplication([])
 app.clipboard().setMimeData(notes_to_mime([Note(text="First"), Note(text="Second")]))
 assert app.clipboard().mimeData().hasFormat(NOTES_MIME)

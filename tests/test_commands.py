@@ -12,7 +12,7 @@ from PySide6.QtGui import QUndoStack
 from journey.models import LaneKind
 from journey.queries import find_map, load_map
 from storage import Library
-from ui import commands as cmd
+from ui.commands import map_commands as cmd
 from ui.document import MapDocument
 
 

@@ -18,7 +18,7 @@ from journey import ops
 from journey.models import LaneKind
 from journey.queries import list_sessions, load_map, maps_of
 from storage.csv_notes import csv_rows
-from ui.exchange_dialogs import default_paper, missing_question
+from ui.exchange.exchange_dialogs import default_paper, missing_question
 from ui.main_window import MainWindow
 
 TIMEOUT = 60000

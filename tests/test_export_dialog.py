@@ -11,7 +11,7 @@ from PIL import Image
 from pypdf import PdfReader
 from PySide6.QtCore import QSettings, QTimer
 
-from ui.export_dialog import ExportDialog
+from ui.exchange.export_dialog import ExportDialog
 from ui.main_window import MainWindow
 
 

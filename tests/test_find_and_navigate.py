@@ -9,7 +9,7 @@ from journey.layout import layout_map
 from journey.navigation import neighbour_cell, neighbour_note, step_cell
 from journey.queries import find_map, load_map
 from journey.search import authors_of, filter_notes, find_notes, tags_of
-from ui.clipboard import NOTES_MIME, notes_from_mime, notes_to_mime
+from ui.notes.clipboard import NOTES_MIME, notes_from_mime, notes_to_mime
 
 
 def _data(demo):

@@ -93,7 +93,7 @@ def child(path: str, seed: int, steps: int) -> None:
 
     from journey.queries import list_sessions, maps_of
     from storage import Library
-    from ui import commands as cmd
+    from ui.commands import map_commands as cmd
     from ui.document import MapDocument
 
     _app = QGuiApplication([])

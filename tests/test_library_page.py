@@ -18,8 +18,8 @@ from PySide6.QtTest import QTest
 from journey import ops
 from journey.queries import load_map, maps_of
 from journey.templates import BUILTIN_TEMPLATES
-from ui import commands as cmd
-from ui.library_page import THUMB, LibraryPage
+from ui.commands import map_commands as cmd
+from ui.library.library_page import THUMB, LibraryPage
 from ui.main_window import MainWindow
 
 

@@ -24,7 +24,7 @@ from PySide6.QtTest import QTest
 from journey import ops
 from journey.queries import maps_of
 from storage import Library
-from ui.library_watch import RESET_MESSAGE
+from ui.library.library_watch import RESET_MESSAGE
 from ui.main_window import MainWindow
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -91,7 +91,7 @@ def test_notes_imported_by_the_cli_appear_and_undo_is_cleared(window, demo, qtbo
 
 
 def window_add_note(window: MainWindow, text: str):
-    from ui import commands as cmd
+    from ui.commands import map_commands as cmd
 
     d = window.data
     command, _ids = cmd.add_notes(window.doc, [{"stage_id": d.stages[1].id,
@@ -189,7 +189,7 @@ def test_a_map_added_elsewhere_shows_as_a_tab(window, demo, qtbot):
 
 def test_a_read_only_library_says_so_and_edits_fail_in_one_line(qtbot, demo, tmp_path):
     from storage import LibraryReadOnly
-    from ui.library_watch import READ_ONLY_BANNER
+    from ui.library.library_watch import READ_ONLY_BANNER
 
     library = demo[0]
     library.close()

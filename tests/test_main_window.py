@@ -193,7 +193,7 @@ def test_edits_through_the_window_undo_and_redo_durably(qtbot, demo, settings):
     from PySide6.QtTest import QTest
 
     from journey.queries import load_map as _load
-    from ui import commands as cmd
+    from ui.commands import map_commands as cmd
 
     library, session = demo
     window = _window(qtbot, library, settings)

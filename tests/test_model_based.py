@@ -18,7 +18,7 @@ from canvas.note_item import NoteItem
 from journey.layout import layout_map
 from journey.queries import load_map
 from storage import Library
-from ui import commands as cmd
+from ui.commands import map_commands as cmd
 from ui.main_window import MainWindow
 
 SEED = 20261124

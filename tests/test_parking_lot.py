@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QApplication
 
 from journey.models import LaneKind
 from ui.main_window import MainWindow
-from ui.parking_lot import PARKED_MIME, ids_from_mime
+from ui.workshop.parking_lot import PARKED_MIME, ids_from_mime
 
 
 @pytest.fixture

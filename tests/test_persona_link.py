@@ -14,8 +14,8 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QPushButton
 
 from journey import ops
+from ui.library.session_details import SessionDetailsDialog
 from ui.main_window import MainWindow
-from ui.session_details import SessionDetailsDialog
 
 
 def q(path, sql: str, *args) -> list[tuple]:

@@ -17,7 +17,7 @@ from export.poster_parts import voter_names
 from journey.layout import layout_map
 from journey.queries import load_map, maps_of
 from ui.main_window import MainWindow
-from ui.printing import PrintOptions, print_map, print_preview
+from ui.printing.printing import PrintOptions, print_map, print_preview
 
 A4 = (595.28, 841.89)
 
@@ -91,7 +91,7 @@ def test_print_preview_shows_the_pages(qtbot, demo, tmp_path: Path) -> None:
 
 
 def test_print_dialog_has_a_poster_tab(qtbot, demo) -> None:
-    from ui.printing import PosterOptionsTab, print_dialog
+    from ui.printing.printing import PosterOptionsTab, print_dialog
 
     QSettings.setPath(QSettings.Format.NativeFormat, QSettings.Scope.UserScope,
                       os.environ["XDG_CONFIG_HOME"])

@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt
 from journey import ops
 from journey.models import LaneKind
 from ui.main_window import MainWindow
-from ui.quick_capture import PARK, parse_capture
+from ui.notes.quick_capture import PARK, parse_capture
 
 
 @pytest.fixture

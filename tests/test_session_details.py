@@ -15,8 +15,8 @@ from PySide6.QtTest import QTest
 
 from journey import ops
 from journey.queries import load_map
+from ui.library.session_details import SessionDetailsDialog
 from ui.main_window import MainWindow
-from ui.session_details import SessionDetailsDialog
 
 from .test_photos import bomb_png, truncated_jpeg
 

@@ -7,7 +7,7 @@ import pytest
 
 from journey.errors import InvalidEdit
 from ui.main_window import MainWindow
-from ui.timer import Countdown, format_clock, parse_duration
+from ui.workshop.timer import Countdown, format_clock, parse_duration
 
 
 @pytest.fixture

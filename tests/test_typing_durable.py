@@ -10,7 +10,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
-from ui.typing_draft import SAVE_MS
+from ui.notes.typing_draft import SAVE_MS
 
 from .test_note_editing import LEFT, NONE, db_cell, db_notes, empty_spot, ids_in, key, window
 

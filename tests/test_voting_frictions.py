@@ -72,7 +72,7 @@ def test_alt_digit_picks_the_voter_from_the_keyboard(qtbot, demo, open_window):
     assert "Alt+3" in voting.bar.chips[chloe].toolTip()
     keys_to_focus(qtbot, Qt.Key.Key_V)
     assert votes_of(w, round_id, chloe) == [note_id(w, SMS)]
-    # A digit alone still colours the note (ui.note_actions), it does not pick a voter.
+    # A digit alone still colours the note (ui.notes.note_actions), it does not pick a voter.
     keys_to_focus(qtbot, Qt.Key.Key_1)
     assert voting.participant_id == chloe
     voting.leave()  # outside voting Alt+digit does nothing

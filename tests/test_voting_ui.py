@@ -12,8 +12,8 @@ from PySide6.QtCore import QPoint, QSettings, Qt
 from journey.layout import Style
 from journey.models import LaneKind
 from ui.main_window import MainWindow
-from ui.voting import VOTING_DOT_R
-from ui.voting_dialogs import ranks
+from ui.voting.voting import VOTING_DOT_R
+from ui.voting.voting_dialogs import ranks
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@
 can meet before the window exists (a damaged or newer library, the library
 already open in another Waymark) are shown as one line in a message box and
 make it return 1 — never a traceback; a damaged library with a good backup is
-offered recovery from it first (ui/recovery_dialog.py).
+offered recovery from it first (ui/library/recovery_dialog.py).
 """
 
 from __future__ import annotations
@@ -22,10 +22,10 @@ from paint.qt_paint import ensure_fonts
 from storage.backups import make_backup
 
 from . import probe
-from .clipboard import release_clipboard
+from .library.recovery_dialog import open_or_recover
 from .main_window import SETTINGS_APP, SETTINGS_ORG, MainWindow, app_settings
+from .notes.clipboard import release_clipboard
 from .preferences import Preferences
-from .recovery_dialog import open_or_recover
 
 
 def make_application(argv: list[str] | None = None) -> QApplication:

@@ -39,10 +39,10 @@ from journey.queries import MapData, find_session, list_sessions, maps_of
 from journey.wording import plural
 from storage import Library
 
-from . import commands as cmd
+from .commands import map_commands as cmd
 from .document import MapDocument
+from .library.session_dialog import SessionDialog
 from .messages import show_one_line
-from .session_dialog import SessionDialog
 
 SETTINGS_ORG = "Waymark"
 SETTINGS_APP = "Waymark"
@@ -102,16 +102,12 @@ class MainWindow(QMainWindow):
         self.view.zoomChanged.connect(self._zoom_changed)
 
         # Each part of the editor installs its own actions, menus and docks.
-        from . import (
-            exchange_actions,
-            export_actions,
-            library_tools,
-            library_watch,
-            note_actions,
-            structure_actions,
-            view_tools,
-            workshop_tools,
-        )
+        from . import view_tools
+        from .exchange import exchange_actions, export_actions
+        from .library import library_tools, library_watch
+        from .notes import note_actions
+        from .structure import structure_actions
+        from .workshop import workshop_tools
 
         for part in (note_actions, structure_actions, view_tools, export_actions,
                      exchange_actions, library_tools, workshop_tools, library_watch):
@@ -384,14 +380,14 @@ class MainWindow(QMainWindow):
 
     def export_poster_dialog(self, kind: str | None = None) -> None:
         """The export dialog (poster PDF, PNG or tiles) with its live preview."""
-        from .export_dialog import open_export_dialog
+        from .exchange.export_dialog import open_export_dialog
 
         open_export_dialog(self, kind if isinstance(kind, str) else "pdf")
 
     def export_poster_to(self, path: Path, size: str = "A0", orientation: str = "auto",
                          show_progress: bool = False) -> Any:
         """Write the current map as a poster PDF; returns the result, None on failure."""
-        from .export_dialog import export_poster_to
+        from .exchange.export_dialog import export_poster_to
 
         return export_poster_to(self, path, size, orientation, show_progress)
 

@@ -15,7 +15,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from ui.library_watch import READ_ONLY_BANNER, RESET_MESSAGE
+from ui.library.library_watch import READ_ONLY_BANNER, RESET_MESSAGE
 
 from .harness import ROOT, App, display, query
 

@@ -23,8 +23,8 @@ from journey import ops
 from journey.errors import WaymarkError
 from journey.models import new_id
 
-from . import commands as cmd
-from .document import Cell, MapDocument
+from ..commands import map_commands as cmd
+from ..document import Cell, MapDocument
 
 SAVE_MS = 600
 

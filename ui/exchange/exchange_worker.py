@@ -2,7 +2,7 @@
 
 The report (reportlab platypus, several passes for the table of contents)
 takes seconds on a big session, so it runs off the GUI thread the way the
-poster PDF does (`ui.export_dialog`): the thread reads the session through
+poster PDF does (`ui.exchange.export_dialog`): the thread reads the session through
 `Library.read` — its own database session from the library's pool — and
 reportlab needs no Qt. Progress arrives as a queued signal; Cancel sets a
 flag the export checks between steps, and `export_report_pdf` then raises

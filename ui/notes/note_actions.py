@@ -3,7 +3,7 @@
 `install(window)` makes a `NoteActions` (kept as `window.note_actions`): the
 Edit menu's Cut/Copy/Paste/Duplicate/Delete/Select All, a Note menu (New
 Note, Edit Note, Colour ▸, Tags…, cell navigation) and the mouse and keyboard
-glue of `ui.note_input`. Every change is one command pushed through
+glue of `ui.notes.note_input`. Every change is one command pushed through
 `window.push`; items only show the layout and never write.
 
 Shortcut scopes: keys a text field also uses (Return, Tab, arrows, Esc, 1–6)
@@ -33,9 +33,9 @@ from journey.palette import PALETTE, note_colour_for_kind
 from journey.search import tags_of
 from journey.wording import plural
 
-from . import commands as cmd
+from ..commands import map_commands as cmd
+from ..document import Cell, MapDocument
 from .clipboard import FIELDS, notes_from_mime, notes_to_mime
-from .document import Cell, MapDocument
 from .note_input import NoteInput
 from .tags_dialog import TagsDialog
 from .typing_draft import TypingDraft

@@ -2,7 +2,7 @@
 
 `install(window)` adds:
 
-- the library page (`ui.library_page`) over the map area, shown by File ›
+- the library page (`ui.library.library_page`) over the map area, shown by File ›
   Library… (Ctrl+O, the toolbar's "Library" button) and when there is no
   session to open; the app otherwise opens the last session directly;
 - File › New Session… (Ctrl+N), Open Recent (the last 8 sessions), Session
@@ -36,9 +36,9 @@ from journey import ops
 from journey.errors import WaymarkError
 from journey.queries import list_sessions
 
-from .fields import keep_typing_keys
+from ..fields import keep_typing_keys
+from ..preferences import Preferences, PreferencesDialog
 from .library_page import LibraryPage
-from .preferences import Preferences, PreferencesDialog
 from .session_details import SessionDetailsDialog
 
 MAX_RECENT = 8

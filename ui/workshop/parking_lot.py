@@ -39,7 +39,7 @@ from canvas.note_item import NoteItem
 from journey.palette import note_fill
 from journey.queries import parked_notes
 
-from . import commands as cmd
+from ..commands import map_commands as cmd
 
 PARKED_MIME = "application/x-waymark-parked"
 _ITEMS = "QListWidget::item { padding: 6px; color: #1B1F23; }"

@@ -26,7 +26,7 @@ from journey.errors import WaymarkError
 from storage import Library, LibraryError
 from storage.backups import BackupInfo, aside_path, newest_good_backup, recover
 
-from . import probe
+from .. import probe
 
 TITLE = "Waymark"
 

@@ -1,7 +1,7 @@
 """Stages, lanes and emotion curves: the Map menu, context menus, the mouse and keys.
 
 `StructureEditor` turns gestures on headers and curve points into commands
-(`ui.commands`, always through `window.push`); the canvas modules do the live
+(`ui.commands.map_commands`, always through `window.push`); the canvas modules do the live
 part of each gesture and write nothing:
 
 - double-click a header (or F2/Enter on a selected one) → `InlineEditor`,
@@ -16,7 +16,7 @@ Mouse events come first to this editor through `MapScene.input_handlers`; it
 takes only presses on its own targets. Keys arrive through an event filter on
 the view, which claims a key (ShortcutOverride) only while a header or a curve
 point is selected, so the same keys serve the notes otherwise. The Map menu
-and the context menus are built by `ui.structure_menus`.
+and the context menus are built by `ui.structure.structure_menus`.
 """
 
 from __future__ import annotations
@@ -41,8 +41,8 @@ from journey.layout import ScaleShape
 from journey.models import LaneKind
 from journey.ops.structure import MAX_STAGE_WIDTH, MIN_STAGE_WIDTH
 
-from . import commands as cmd
-from .curve_actions import CurveEditing
+from ..commands import map_commands as cmd
+from ..curves.curve_actions import CurveEditing
 from .structure_menus import StructureMenus
 
 Mods = Qt.KeyboardModifier

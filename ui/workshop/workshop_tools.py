@@ -13,11 +13,11 @@ from typing import Any
 
 from PySide6.QtWidgets import QMenu, QSizePolicy, QToolButton
 
+from ..notes.quick_capture import QuickCapture
+from ..presentation.presentation import Presentation
+from ..voting.voting import Voting
 from .parking_lot import ParkingLot
-from .presentation import Presentation
-from .quick_capture import QuickCapture
 from .timer import WorkshopTimer
-from .voting import Voting
 
 
 def install(window: Any) -> None:

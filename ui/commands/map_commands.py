@@ -16,7 +16,7 @@ from PySide6.QtGui import QUndoCommand, QUndoStack
 from journey import ops
 from journey.models import new_id
 
-from .document import Cell, MapDocument
+from ..document import Cell, MapDocument
 
 Call = tuple[Callable[..., Any], tuple[Any, ...], dict[str, Any]]
 

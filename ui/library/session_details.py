@@ -29,10 +29,10 @@ from journey.errors import WaymarkError
 from journey.models import Session
 from journey.ops._common import get
 
-from . import commands as cmd
-from . import session_commands as sc
-from .fields import FieldDateEdit
-from .messages import show_one_line
+from ..commands import map_commands as cmd
+from ..commands import session_commands as sc
+from ..fields import FieldDateEdit
+from ..messages import show_one_line
 from .session_tabs import MapsTab, ParticipantsTab, PersonasTab
 
 NO_DATE = QDate(1900, 1, 1)

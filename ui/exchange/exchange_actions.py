@@ -10,7 +10,7 @@ it was. Files dropped on the window take the same paths: .csv into the map,
 
 Every action has a dialog-free twin taking the path (`export_report_to`,
 `import_file`, …) for scripts and tests. The report runs in a worker thread
-with progress and Cancel (`ui.exchange_worker`); the rest is quick and runs
+with progress and Cancel (`ui.exchange.exchange_worker`); the rest is quick and runs
 at once. A CSV import is one undo step that deletes exactly the notes, and
 the stages and lanes, it added. A user's mistake is one line in a message
 box (CSV and Mermaid errors name the file and line); a failed import changes
@@ -33,8 +33,8 @@ from journey.errors import WaymarkError
 from journey.queries import MapData, find_session
 from journey.wording import plural
 
-from . import commands as cmd
-from .document import MapDocument
+from ..commands import map_commands as cmd
+from ..document import MapDocument
 from .exchange_dialogs import (
     EXPORT_DIR_KEY,
     IMPORT_DIR_KEY,

@@ -10,7 +10,7 @@ never take the keyboard focus — neither does the strip that scrolls them — s
 after a click on a chip V and the arrows still act on the map. The line under
 the chips ("Ben: 2 left", "Ben has placed every dot …") is worked out from the
 library after every commit (vote, take-back, undo, redo), never set once. Each dot is one undoable command
-(`ui.commands.cast_votes` / `RetractVote`), committed before the next click.
+(`ui.commands.map_commands.cast_votes` / `RetractVote`), committed before the next click.
 
 Which dots the canvas shows (our choice for "totals hidden until revealed"):
 while a round's totals are hidden, the map shows only the *active
@@ -59,7 +59,7 @@ from journey.queries import (
     vote_colours,
 )
 
-from . import commands as cmd
+from ..commands import map_commands as cmd
 from .voting_dialogs import ResultsPanel, RoundsDialog, RoundState, StartRoundDialog
 
 VOTING_DOT_R = 5.5  # points: dots readable on a projector while a round is on
@@ -264,7 +264,7 @@ class Voting(QObject):
                                   "A dot of the active participant on the selected notes")
         self.retract_action = action("Take Back Vote", self.retract_selected, "Shift+V",
                                      "Take back the active participant's dot")
-        # Alt+digit: digits alone colour the selected notes (ui.note_actions).
+        # Alt+digit: digits alone colour the selected notes (ui.notes.note_actions).
         self.voter_actions = [action(f"Participant {i} Votes", lambda i=i: self.choose_nth(i - 1),
                                      f"Alt+{i}", f"Make participant {i} the voter")
                               for i in range(1, 10)]

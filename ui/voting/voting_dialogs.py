@@ -1,6 +1,6 @@
 """Dialogs and panels of dot voting: start a round, the rounds list, the results.
 
-They only collect choices and show what `ui.voting` reads; every change goes
+They only collect choices and show what `ui.voting.voting` reads; every change goes
 back through the voting controller as an undoable command.
 """
 

@@ -23,8 +23,8 @@ from PySide6.QtWidgets import QMenu
 from journey.models import LaneKind
 from journey.ops.curves import SCALES
 
-from . import commands as cmd
-from .help_dialogs import show_keys
+from ..commands import map_commands as cmd
+from ..help_dialogs import show_keys
 
 WIDTH_STEP = 40.0  # points a Wider/Narrower step adds or takes
 #: The keys that move the selected header (handled by `StructureEditor._key_action`).

@@ -1,6 +1,6 @@
 """Undo commands for session-level edits: details, participants, personas, maps.
 
-Like the map commands in `ui.commands`, each direction is one operation from
+Like the map commands in `ui.commands.map_commands`, each direction is one operation from
 `journey.ops`, committed through the library (`Library.run`); the window
 follows through its library listener. Rows created by an edit are captured
 when undo deletes them, so redo restores the very same rows (same ids), and
@@ -18,7 +18,7 @@ from journey.models import JourneyMap, Participant, Persona, Session
 from journey.ops._common import get
 from storage import Library
 
-from .commands import Call, Command, LibraryCommand, call
+from .map_commands import Call, Command, LibraryCommand, call
 
 Snapshot = list[tuple[str, dict[str, Any]]]
 

@@ -22,7 +22,7 @@ from shiboken6 import isValid
 from journey import navigation as nav
 from journey.models import LaneKind
 
-from . import commands as cmd
+from ..commands import map_commands as cmd
 
 PARK = "park"
 

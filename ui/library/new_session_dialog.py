@@ -16,8 +16,8 @@ from PySide6.QtWidgets import (
 
 from journey.templates import TemplateSpec
 
-from .fields import FieldDateEdit, keep_typing_keys
-from .preferences import BLANK
+from ..fields import FieldDateEdit, keep_typing_keys
+from ..preferences import BLANK
 
 
 class NewSessionDialog(QDialog):

@@ -1,6 +1,6 @@
 """The emotion curve part of the structure editor: curves, points, labels, the scale.
 
-A mixin of `ui.structure_actions.StructureEditor` (which provides `doc`, `scene`,
+A mixin of `ui.structure.structure_actions.StructureEditor` (which provides `doc`, `scene`,
 `push`, `select`, `editor`, `current_stage` …). Every change is one command;
 a point added to a map without a curve creates the curve (and an emotion lane
 when there is none) in the same command, so one undo takes it all back.
@@ -17,7 +17,7 @@ from canvas.curve_item import CurvePointItem
 from journey import ops
 from journey.models import LaneKind, new_id
 
-from . import commands as cmd
+from ..commands import map_commands as cmd
 
 
 class CurveEditing:

@@ -1,9 +1,9 @@
 """Export and print in the main window: File › Print…, Print Preview…, and the
 Export menu's Poster PDF…, Poster PNG… and Tiles PDF….
 
-The export actions open `ui.export_dialog` (live preview, sizes, tiling,
+The export actions open `ui.exchange.export_dialog` (live preview, sizes, tiling,
 legibility, progress and Cancel); the print actions open the system print
-dialog or print preview (`ui.printing`). Kept apart from the main window so
+dialog or print preview (`ui.printing.printing`). Kept apart from the main window so
 the window only calls `install(window)`.
 """
 
@@ -24,8 +24,8 @@ def _menu(window: Any, title: str) -> QMenu | None:
 
 def install(window: Any) -> None:
     """Add the print and export actions to the File and Export menus."""
+    from ..printing.printing import print_dialog, print_preview
     from .export_dialog import open_export_dialog
-    from .printing import print_dialog, print_preview
 
     def action(text: str, slot: Any, keys: Any = None, tip: str = "") -> QAction:
         a = QAction(text, window)

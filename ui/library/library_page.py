@@ -49,10 +49,10 @@ from journey.templates import TemplateSpec
 from journey.wording import plural
 from storage import Library
 
-from .fields import keep_typing_keys
-from .messages import show_one_line
+from ..fields import keep_typing_keys
+from ..messages import show_one_line
+from ..preferences import BLANK, Preferences
 from .new_session_dialog import NewSessionDialog
-from .preferences import BLANK, Preferences
 from .session_cards import (
     ID,
     INFO,

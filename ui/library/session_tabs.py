@@ -3,7 +3,7 @@
 Each tab is a list on the left and the selected row's form on the right. A
 form commits when it is left; list buttons (add, remove, move, duplicate)
 are one undoable step each. Tabs read through the library and push commands
-from `ui.session_commands` through their dialog.
+from `ui.commands.session_commands` through their dialog.
 """
 
 from __future__ import annotations
@@ -40,8 +40,8 @@ from journey.ops._common import ordered
 from journey.queries import map_note_counts, maps_of
 from storage.photos import load_persona_photo
 
-from . import session_commands as sc
-from .preferences import BLANK, Preferences
+from ..commands import session_commands as sc
+from ..preferences import BLANK, Preferences
 
 ID = Qt.ItemDataRole.UserRole
 

@@ -1,0 +1,2 @@
+"""Printing a map: the print dialog, the preview and the poster options tab.
+"""
