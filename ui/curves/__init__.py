@@ -1,3 +1,3 @@
-"""The emotion curve: editing its points on the canvas and the commands that change it
-(`curve_actions`).
+"""The emotion curves: curves, points, labels and the scale (`curve_actions`, a mixin of
+the structure editor in `ui.structure`, since curve points share its gestures and keys).
 """

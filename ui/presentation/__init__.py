@@ -1,3 +1,3 @@
-"""Presentation mode: the full-screen walk through a map, stage by stage, for showing it on
-a projector.
+"""Presentation mode and the projector theme: the map full screen, one stage at a time
+lit and framed, for showing it on a projector.
 """
