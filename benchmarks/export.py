@@ -52,10 +52,7 @@ def median_time(fn: Callable[[], Any], runs: int) -> tuple[float, Any]:
 def clear_layout_caches() -> None:
     """Forget cached text fitting and note boxes, so the layout is timed from scratch."""
     fit_text.cache_clear()
-    for obj in vars(layout_module).values():
-        if getattr(obj, "__module__", None) == layout_module.__name__ and hasattr(
-                obj, "cache_clear"):
-            obj.cache_clear()
+    layout_module.clear_caches()
 
 
 def cold_layout(data: MapData) -> MapLayout:

@@ -152,9 +152,9 @@ def test_labels_of_two_curves_do_not_collide(demo):
     for stage, first in zip(data.stages, data.curves[0].points, strict=True):
         library.run(ops.add_curve_point, curve.id, stage.id, first.score, "Same place too")
     layout = layout_map(library.read(load_map, data.map.id))
-    from journey.layout import _label_rect
+    from journey.layout import label_rect
 
-    rects = [_label_rect(p.label) for c in layout.curves for p in c.points if p.label]
+    rects = [label_rect(p.label) for c in layout.curves for p in c.points if p.label]
     assert len(rects) == 10
     for i, a in enumerate(rects):
         for b in rects[i + 1:]:
