@@ -284,7 +284,7 @@ def visible_votes(db: Db, map_id: str, round_id: str | None, participant_id: str
     """Dot colours per note as the canvas should show them; None = all of them.
 
     While a round's totals are hidden only the active participant's dots of it
-    show (see `ui.voting`). None is the cheap common case (no active round, no
+    show (see `ui.voting.voting`). None is the cheap common case (no active round, no
     round with hidden totals)."""
     rounds = {r.id: r for r in db.exec(select(VoteRound).where(VoteRound.map_id == map_id))}
     hidden = {rid for rid, r in rounds.items() if r.status == "open" and r.hide_totals}

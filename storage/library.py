@@ -451,6 +451,14 @@ class Library:
         self._listeners.append(listener)
         return lambda: self._listeners.remove(listener)
 
+    def notify(self, what: str, result: Any = None,
+               skip: Callable[[str, Any], None] | None = None) -> None:
+        """Tell the listeners (all but `skip`) that the library changed without a
+        `run` of ours: another program's commit, seen by the window's watch."""
+        for listener in list(self._listeners):
+            if listener is not skip:
+                listener(what, result)
+
     def data_version(self) -> int:
         """SQLite's `PRAGMA data_version` on one long-lived connection of this Library.
 

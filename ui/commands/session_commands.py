@@ -15,7 +15,7 @@ from typing import Any
 
 from journey import ops
 from journey.models import JourneyMap, Participant, Persona, Session
-from journey.ops._common import get
+from journey.queries import get
 from storage import Library
 
 from .map_commands import Call, Command, LibraryCommand, call

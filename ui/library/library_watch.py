@@ -197,9 +197,7 @@ class LibraryWatch(QObject):
         if touched:
             w.undo_stack.clear()  # its ids and positions may no longer be what they were
         title = w.windowTitle()
-        for listener in list(self.library._listeners):  # the one catch-up path
-            if listener is not self._listener:
-                listener("changed elsewhere", None)
+        self.library.notify("changed elsewhere", skip=self._listener)  # the one catch-up path
         page = getattr(w, "library_page", None)
         if page is not None and page.isVisible() and w.session_id == sid:
             w.setWindowTitle(title)  # the map's reload named the map; the page is showing

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from journey.errors import WaymarkError
 from journey.models import Session
-from journey.ops._common import get
+from journey.queries import get
 
 from ..commands import map_commands as cmd
 from ..commands import session_commands as sc

@@ -36,8 +36,7 @@ from PySide6.QtWidgets import (
 from journey import ops
 from journey.errors import WaymarkError
 from journey.models import Participant, Persona
-from journey.ops._common import ordered
-from journey.queries import map_note_counts, maps_of
+from journey.queries import map_note_counts, maps_of, ordered
 from storage.photos import load_persona_photo
 
 from ..commands import session_commands as sc

@@ -8,7 +8,7 @@ from typing import Any
 
 from PySide6.QtCore import QMimeData
 
-from journey.ops._common import MAX_TEXT
+from journey.limits import MAX_TEXT
 
 NOTES_MIME = "application/x-waymark-notes+json"
 FIELDS = ("text", "colour", "tags", "author", "owner", "priority", "impact", "effort", "status")
