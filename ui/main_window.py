@@ -119,7 +119,7 @@ class MainWindow(QMainWindow):
         if session:
             self.open_session(session)
         else:
-            self._show_nothing()
+            self.show_nothing()
 
     # -- actions, menus, toolbar ------------------------------------------------
     def _make_actions(self) -> None:
@@ -231,7 +231,7 @@ class MainWindow(QMainWindow):
             if any(m.id == doc.map_id for m in self.maps):
                 self.show_map(doc.map_id)
             return
-        self._show_layout()
+        self.show_layout()
 
     # -- opening sessions and maps -------------------------------------------------
     def _initial_session(self) -> str | None:
@@ -284,7 +284,7 @@ class MainWindow(QMainWindow):
             doc.changed.connect(lambda d=doc: self._doc_changed(d))
             self.docs[map_id] = doc
             self.doc = doc
-            self._show_layout()
+            self.show_layout()
         else:
             self.doc = doc
             self.reload()
@@ -296,9 +296,9 @@ class MainWindow(QMainWindow):
         """Read the current map again, lay it out, and update the items in place."""
         if self.doc is None:
             return
-        self.doc.reload()  # emits changed → _show_layout
+        self.doc.reload()  # emits changed → show_layout
 
-    def _show_layout(self) -> None:
+    def show_layout(self) -> None:
         if self.doc is None:
             return
         self.scene.apply_layout(self.doc.layout)
@@ -322,7 +322,7 @@ class MainWindow(QMainWindow):
         if 0 <= index < len(self.maps) and self.maps[index].id != self.map_id:
             self.show_map(self.maps[index].id)
 
-    def _show_nothing(self) -> None:
+    def show_nothing(self) -> None:
         self.session_id = self.map_id = None
         self.maps, self.doc = [], None
         self.docs.clear()
@@ -341,7 +341,7 @@ class MainWindow(QMainWindow):
             self.library.read(find_session, self.session_id)
         except NotFound:
             session = self._initial_session()
-            self.open_session(session) if session else self._show_nothing()
+            self.open_session(session) if session else self.show_nothing()
             return
         if [m.id for m in maps] != [m.id for m in self.maps] or \
                 [m.name for m in maps] != [m.name for m in self.maps]:
@@ -402,7 +402,7 @@ class MainWindow(QMainWindow):
                           f"canvas, a local library and print-ready posters.<br><br>"
                           f"Library: {self.library.path}")
 
-    def _export_dir(self) -> Path:
+    def export_dir(self) -> Path:
         saved = self.settings.value("poster/dir")
         if isinstance(saved, str) and Path(saved).is_dir():
             return Path(saved)

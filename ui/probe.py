@@ -45,7 +45,7 @@ FIRST_FRAME_ENV = "WAYMARK_STARTUP_PROBE"
 QUIT_ENV = "WAYMARK_STARTUP_PROBE_QUIT"
 
 
-def _global(widget: QWidget) -> list[int]:
+def global_geometry(widget: QWidget) -> list[int]:
     top_left = widget.mapToGlobal(QPoint(0, 0))
     return [top_left.x(), top_left.y(), widget.width(), widget.height()]
 
@@ -98,7 +98,7 @@ class StateServer(QObject):
         active = QApplication.activeWindow()
         out: dict[str, Any] = {
             "windows": [{"title": t.windowTitle(), "class": type(t).__name__,
-                         "geometry": _global(t), "active": t is active,
+                         "geometry": global_geometry(t), "active": t is active,
                          "modal": t.isModal()}
                         for t in _visible_tops()],
             "popup": QApplication.activePopupWidget() is not None,
@@ -110,7 +110,7 @@ class StateServer(QObject):
             "undo": {"count": w.undo_stack.count(), "index": w.undo_stack.index()},
             "status": w.statusBar().currentMessage(),
             "zoom": w.view.zoom,
-            "viewport": _global(w.view.viewport()),
+            "viewport": global_geometry(w.view.viewport()),
             "current_cell": list(getattr(getattr(w, "note_actions", None), "current_cell",
                                          None) or []),
             "editor_open": getattr(getattr(w, "note_actions", None), "editor", None) is not None,
@@ -128,7 +128,7 @@ class StateServer(QObject):
             for b in top.findChildren(QAbstractButton):
                 if b.isVisible() and b.text():
                     found.append({"text": b.text().replace("&", ""), "enabled": b.isEnabled(),
-                                  "checked": b.isChecked(), "geometry": _global(b),
+                                  "checked": b.isChecked(), "geometry": global_geometry(b),
                                   "window": top.windowTitle()})
         return found
 
@@ -166,7 +166,7 @@ class StateServer(QObject):
                 found.append({"label": labels.get(id(f), ""), "placeholder": placeholder,
                               "class": type(f).__name__, "text": text,
                               "enabled": f.isEnabled(), "focus": f.hasFocus(),
-                              "geometry": _global(f), "window": top.windowTitle()})
+                              "geometry": global_geometry(f), "window": top.windowTitle()})
         return found
 
     def _actions(self) -> list[dict[str, Any]]:

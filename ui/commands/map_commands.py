@@ -41,6 +41,10 @@ class Command(QUndoCommand):
     def undo(self) -> None:
         self.undo_it()
 
+    def mark_done(self) -> None:
+        """The command was just done by hand: the stack's first redo must not do it again."""
+        self._already_done = True
+
     def do(self) -> None:
         raise NotImplementedError
 
@@ -53,7 +57,7 @@ def push(stack: QUndoStack, command: Command | None) -> bool:
     if command is None:
         return False
     command.do()
-    command._already_done = True
+    command.mark_done()
     stack.push(command)
     return True
 
@@ -65,14 +69,14 @@ class OpCommand(Command):
                  cells: Iterable[Cell] | None = None) -> None:
         super().__init__(text)
         self.doc = doc
-        self._redo, self._undo = redo, undo
+        self.redo_calls, self.undo_calls = redo, undo
         self.cells = None if cells is None else set(cells)
 
     def do(self) -> None:
-        self.doc.run(ops.batch, self._redo, cells=self.cells)
+        self.doc.run(ops.batch, self.redo_calls, cells=self.cells)
 
     def undo_it(self) -> None:
-        self.doc.run(ops.batch, self._undo, cells=self.cells)
+        self.doc.run(ops.batch, self.undo_calls, cells=self.cells)
 
 
 # -- notes -----------------------------------------------------------------------
@@ -120,7 +124,7 @@ class TypedNote(OpCommand):
 
     def do(self) -> None:
         first, self._first = self._first, None
-        self.doc.run(ops.batch, first or self._redo, cells=self.cells)
+        self.doc.run(ops.batch, first or self.redo_calls, cells=self.cells)
 
 
 class TypedEdit(OpCommand):
@@ -219,11 +223,11 @@ def _lane(doc: MapDocument, lane_id: str):
 def name_fresh_row(command: OpCommand, name: str) -> None:
     """Give a just-added stage or lane its typed name inside the add command itself,
     so "add, then name it" is one undo step. The name is committed at once."""
-    op, args, kwargs = command._redo[0]
+    op, args, kwargs = command.redo_calls[0]
     row_id = kwargs.get("stage_id") or kwargs.get("lane_id")
     rename = ops.rename_stage if op is ops.add_stage else ops.rename_lane
     command.doc.run(rename, row_id, name)
-    command._redo = [(op, (args[0], name.strip(), *args[2:]), kwargs)]
+    command.redo_calls = [(op, (args[0], name.strip(), *args[2:]), kwargs)]
     kind = "stage" if op is ops.add_stage else "lane"
     command.setText(f"Add {kind} “{name.strip()}”")
 

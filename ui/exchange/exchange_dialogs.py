@@ -49,7 +49,7 @@ def remembered_dir(window: Any, key: str) -> Path:
     saved = window.settings.value(key)
     if isinstance(saved, str) and Path(saved).is_dir():
         return Path(saved)
-    poster_dir = getattr(window, "_export_dir", None)
+    poster_dir = getattr(window, "export_dir", None)
     return poster_dir() if callable(poster_dir) else _documents()
 
 

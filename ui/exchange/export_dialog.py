@@ -383,7 +383,7 @@ class ExportDialog(QDialog):
         what = (f"{self.plan.title}" if self.kind == "tiles" and self.plan else self.size_text)
         name = f"{self.data.session.title} - {self.data.map.name} ({what}){ext}"
         name = "".join("-" if c in '\\/:*?"<>|' else c for c in name).strip()
-        return self.window_._export_dir() / name
+        return self.window_.export_dir() / name
 
     def choose_file_and_export(self) -> None:
         if self.plan is None:

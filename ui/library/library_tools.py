@@ -160,7 +160,7 @@ class LibraryTools(QObject):
             self.page.select(w.session_id)  # Enter goes back to it; arrows move from it
         self.page.search.setFocus()
         w.setWindowTitle("Library — Waymark")
-        self._update_counts()
+        self.update_counts()
 
     def show_library_if_nothing_open(self) -> None:
         if self.window.session_id is None:
@@ -179,14 +179,14 @@ class LibraryTools(QObject):
                 w.counts_label.setText(self._saved_counts)
             w.view.setFocus()
         if getattr(w, "doc", None) is not None:
-            w._show_layout()  # the title and counts of the map shown
+            w.show_layout()  # the title and counts of the map shown
 
     def _restore_chrome(self) -> None:
         for widget in self._hidden:
             widget.show()
         self._hidden = []
 
-    def _update_counts(self) -> None:
+    def update_counts(self) -> None:
         rows = self.window.library.read(list_sessions, include_trashed=True)
         live = sum(not r["deleted"] for r in rows)
         trashed = len(rows) - live
@@ -208,11 +208,11 @@ class LibraryTools(QObject):
         self._remember(session_id)
 
     def _session_trashed(self, session_id: str) -> None:
-        self._update_counts()
+        self.update_counts()
         if session_id == self.window.session_id:
-            self.window._show_nothing()  # nothing to go back to; stay on the library
+            self.window.show_nothing()  # nothing to go back to; stay on the library
             self.window.setWindowTitle("Library — Waymark")
-            self._update_counts()
+            self.update_counts()
             self.page.set_current(None)
 
     # -- recent sessions -------------------------------------------------------------------

@@ -123,7 +123,7 @@ class LibraryWatch(QObject):
         def own_commit(_op: str, _result: Any) -> None:
             watch = ref()
             if watch is not None and isValid(watch):
-                watch._own_commit()
+                watch.accept_own_commit()
 
         self._listener = own_commit
         self._unsubscribe = self.library.subscribe(own_commit)
@@ -139,7 +139,7 @@ class LibraryWatch(QObject):
         assert self.conn is not None
         return int(self.conn.execute("PRAGMA data_version").fetchone()[0])
 
-    def _own_commit(self) -> None:
+    def accept_own_commit(self) -> None:
         """The window committed: what the file holds now is ours (the new baseline)."""
         if self.conn is None:
             return
@@ -202,7 +202,7 @@ class LibraryWatch(QObject):
         if page is not None and page.isVisible() and w.session_id == sid:
             w.setWindowTitle(title)  # the map's reload named the map; the page is showing
             page.refresh()
-            w.library_tools._update_counts()  # the page's counts, not the map's
+            w.library_tools.update_counts()  # the page's counts, not the map's
         self._take_digest()
         if touched:
             w.statusBar().showMessage(RESET_MESSAGE, MESSAGE_MS)

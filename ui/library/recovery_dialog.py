@@ -42,7 +42,7 @@ class _BoxProbe(probe.StateServer):
         active = QApplication.activeWindow()
         tops = [t for t in QApplication.topLevelWidgets() if t.isVisible()]
         return {"windows": [{"title": t.windowTitle(), "class": type(t).__name__,
-                             "geometry": probe._global(t), "active": t is active,
+                             "geometry": probe.global_geometry(t), "active": t is active,
                              "modal": t.isModal()} for t in tops],
                 "modal": QApplication.activeModalWidget() is not None,
                 "buttons": self._buttons(), "tabs": [], "fields": []}

@@ -48,7 +48,7 @@ class SessionDetailsDialog(QDialog):
         self.session_id = session_id
         self.last_error: str | None = None
         self.error_box: QMessageBox | None = None
-        self._refreshing = True  # nothing commits until the fields show the session
+        self.refreshing = True  # nothing commits until the fields show the session
         self.setWindowTitle("Session details")
         self.resize(760, 560)
 
@@ -72,7 +72,7 @@ class SessionDetailsDialog(QDialog):
         # The window's undo and redo work here too (the dialog is modal).
         self.addActions([window.undo_action, window.redo_action])
         self._unsubscribe = self.library.subscribe(lambda *_: self.refresh())
-        self._refreshing = False
+        self.refreshing = False
         self.refresh()
 
     # -- the session tab -----------------------------------------------------------------
@@ -120,7 +120,7 @@ class SessionDetailsDialog(QDialog):
                 "notes": self.notes_edit.toPlainText().rstrip()}
 
     def commit_session(self) -> None:
-        if self._refreshing:
+        if self.refreshing:
             return
         self.push(sc.update_session(self.library, self.session_id, **self.session_values()))
 
@@ -140,7 +140,7 @@ class SessionDetailsDialog(QDialog):
 
     def commit_all(self) -> None:
         """Commit whatever field is being edited (before closing or switching tabs)."""
-        if self._refreshing:
+        if self.refreshing:
             return
         self.commit_session()
         self.participants.commit()
@@ -148,14 +148,14 @@ class SessionDetailsDialog(QDialog):
 
     def refresh(self) -> None:
         """Show what the library holds now (after any change, from anywhere)."""
-        if self._refreshing:
+        if self.refreshing:
             return
         try:
             session: Session = self.library.read(get, Session, self.session_id)
         except WaymarkError:  # the session was deleted meanwhile
             self.reject()
             return
-        self._refreshing = True
+        self.refreshing = True
         try:
             self.setWindowTitle(f"Session details — {session.title}")
             _set_text(self.title_edit, session.title)
@@ -169,7 +169,7 @@ class SessionDetailsDialog(QDialog):
             self.personas.refresh()
             self.maps.refresh()
         finally:
-            self._refreshing = False
+            self.refreshing = False
 
     def done(self, result: int) -> None:
         self.commit_all()

@@ -136,7 +136,7 @@ class _Tab(QWidget):
         return next((r for r in self.rows if r.id == self.current_id()), None)
 
     def _current_changed(self, *_: Any) -> None:
-        if not self.dialog._refreshing:
+        if not self.dialog.refreshing:
             self.commit()  # the form still shows the row that was current
         self.show_form(self.current_row())
 
@@ -245,7 +245,7 @@ class ParticipantsTab(_Tab):
         self.colours.set_colour(row.colour if row else "")
 
     def commit(self) -> None:
-        if self.form_id is None or self.dialog._refreshing:
+        if self.form_id is None or self.dialog.refreshing:
             return
         self.dialog.push(sc.edit_participant(self.library, self.form_id,
                                              name=self.name_edit.text().strip(),
@@ -389,7 +389,7 @@ class PersonasTab(_Tab):
                 "frustrations": self.frustrations_edit.toPlainText().strip()}
 
     def commit(self) -> None:
-        if self.form_id is None or self.dialog._refreshing:
+        if self.form_id is None or self.dialog.refreshing:
             return
         self.dialog.push(sc.edit_persona(self.library, self.form_id, **self.form_values()))
 
@@ -573,7 +573,7 @@ class MapsTab(_Tab):
             self.list.editItem(item)
 
     def _renamed(self, item: QListWidgetItem) -> None:
-        if not self.dialog._refreshing:
+        if not self.dialog.refreshing:
             self.dialog.push(sc.rename_map(self.library, item.data(ID), item.text()))
 
     def move_current(self, step: int) -> None:
@@ -596,13 +596,13 @@ class MapsTab(_Tab):
             self.dialog.push(sc.delete_map(self.library, self.current_id()))
 
     def _persona_chosen(self, _index: int = -1) -> None:
-        if not self.dialog._refreshing:
+        if not self.dialog.refreshing:
             self.commit()
 
     def commit(self) -> None:
         """Store the persona the combo shows for the map the form shows."""
         row = next((r for r in self.rows if r.id == self.form_id), None)
-        if row is None or self.dialog._refreshing or \
+        if row is None or self.dialog.refreshing or \
                 not self.persona_box.isEnabled():
             return
         if self.persona_box.currentData() != row.persona_id:

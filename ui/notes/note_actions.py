@@ -74,10 +74,10 @@ class NoteActions(QObject):
         self._make_actions()
         self._make_menus()
         self.input = NoteInput(self)
-        self.scene.selectionChanged.connect(self._selection_changed)
+        self.scene.selectionChanged.connect(self.selection_changed)
         self.scene.layoutApplied.connect(self._layout_applied)
         window.tabs.tabBarClicked.connect(lambda _i: self.commit_editor())
-        self._selection_changed()
+        self.selection_changed()
 
     # -- the document ------------------------------------------------------------
     @property
@@ -239,7 +239,7 @@ class NoteActions(QObject):
         if anchor is None and ids:
             anchor = ids[-1]
         self.anchor = anchor if anchor in ids else None
-        self._selection_changed()
+        self.selection_changed()
         if scroll and self.anchor:
             item = self.scene.note_item(self.anchor)
             if item is not None:
@@ -292,7 +292,7 @@ class NoteActions(QObject):
         box = self.layout.note_by_id.get(note_id) if self.layout is not None else None
         return (box.stage_id, box.lane_id) if box is not None else None
 
-    def _selection_changed(self) -> None:
+    def selection_changed(self) -> None:
         if self._bulk or not isValid(self.scene):  # (the window is being torn down)
             return
         ids = self.scene.selected_note_ids()

@@ -96,7 +96,7 @@ class NoteInput(QObject):
             self.actions.select([note_id], note_id)
         if top.isSelected():
             self.actions.anchor = note_id
-            self.actions._selection_changed()
+            self.actions.selection_changed()
             self.press = _Press(QPointF(pos), event.screenPos(), top,
                                 was_selected and not mods)
         event.accept()

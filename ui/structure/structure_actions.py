@@ -390,10 +390,10 @@ class StructureEditor(CurveEditing, QObject):
         return None
 
     # -- operations on stages and lanes -------------------------------------------------
-    def _stage(self, stage_id: str) -> Any:
+    def stage_row(self, stage_id: str) -> Any:
         return next((s for s in self.doc.data.stages if s.id == stage_id), None)
 
-    def _lane(self, lane_id: str) -> Any:
+    def lane_row(self, lane_id: str) -> Any:
         return next((ln for ln in self.doc.data.lanes if ln.id == lane_id), None)
 
     def notes_in(self, stage_id: str | None = None, lane_id: str | None = None) -> int:
@@ -405,7 +405,7 @@ class StructureEditor(CurveEditing, QObject):
         if self.doc is None:
             return None
         if index is None:
-            current = self._stage(self.current_stage() or "")
+            current = self.stage_row(self.current_stage() or "")
             index = current.position + 1 if current else None
         command, stage_id = cmd.add_stage(self.doc, "New stage", index)
         if not self.push(command):
@@ -421,7 +421,7 @@ class StructureEditor(CurveEditing, QObject):
         if self.doc is None:
             return None
         if index is None:
-            current = self._lane(self.current_lane() or "")
+            current = self.lane_row(self.current_lane() or "")
             index = current.position + 1 if current else None
         command, lane_id = cmd.add_lane(self.doc, LaneKind(kind).label, kind, index)
         if not self.push(command):
@@ -440,13 +440,13 @@ class StructureEditor(CurveEditing, QObject):
             r = next(h for h in layout.stages if h.id == row_id).rect
             self.view.ensureVisible(QRectF(r.x, r.y, r.w, r.h), 20, 20)
             self.editor.open("stage", row_id, QRectF(r.x + 9, r.y + 6, r.w - 18, r.h - 12),
-                             self._stage(row_id).name, style.header_size, bold=True,
+                             self.stage_row(row_id).name, style.header_size, bold=True,
                              align=Qt.AlignmentFlag.AlignHCenter)
         elif row_id in self.scene.lanes:
             r = next(h for h in layout.lanes if h.id == row_id).rect
             self.view.ensureVisible(QRectF(r.x, r.y, r.w, r.h), 20, 20)
             self.editor.open("lane", row_id, QRectF(r.x + 6, r.y + 3, r.w - 12, 24),
-                             self._lane(row_id).name, style.lane_header_size, bold=True)
+                             self.lane_row(row_id).name, style.lane_header_size, bold=True)
 
     def rename_selected(self) -> None:
         row = self.selected_stage() or self.selected_lane()
@@ -475,9 +475,9 @@ class StructureEditor(CurveEditing, QObject):
             except WaymarkError as exc:
                 self.window.show_error(str(exc))
             return
-        if kind == "stage" and self._stage(target):
+        if kind == "stage" and self.stage_row(target):
             self.push(cmd.rename_stage(self.doc, target, text))
-        elif kind == "lane" and self._lane(target):
+        elif kind == "lane" and self.lane_row(target):
             self.push(cmd.rename_lane(self.doc, target, text))
 
     def delete_selected(self) -> None:
@@ -491,13 +491,13 @@ class StructureEditor(CurveEditing, QObject):
             self.delete_lane(self.selected_lane())  # type: ignore[arg-type]
 
     def delete_stage(self, stage_id: str) -> None:
-        stage = self._stage(stage_id)
+        stage = self.stage_row(stage_id)
         if stage is not None:
             self._confirm_delete(f"stage “{stage.name}”", self.notes_in(stage_id=stage_id),
                                  lambda: self.push(cmd.delete_stage(self.doc, stage_id)))
 
     def delete_lane(self, lane_id: str) -> None:
-        lane = self._lane(lane_id)
+        lane = self.lane_row(lane_id)
         if lane is not None:
             self._confirm_delete(f"lane “{lane.name}”", self.notes_in(lane_id=lane_id),
                                  lambda: self.push(cmd.delete_lane(self.doc, lane_id)))
@@ -523,9 +523,9 @@ class StructureEditor(CurveEditing, QObject):
     def move_selected(self, step: int) -> None:
         stage, lane = self.selected_stage(), self.selected_lane()
         if stage:
-            self.push(cmd.move_stage(self.doc, stage, self._stage(stage).position + step))
+            self.push(cmd.move_stage(self.doc, stage, self.stage_row(stage).position + step))
         elif lane:
-            self.push(cmd.move_lane(self.doc, lane, self._lane(lane).position + step))
+            self.push(cmd.move_lane(self.doc, lane, self.lane_row(lane).position + step))
 
     def step_header(self, step: int) -> None:
         """Select the neighbouring stage (or lane) header."""
@@ -553,12 +553,12 @@ class StructureEditor(CurveEditing, QObject):
         self.push(cmd.set_lane_kind(self.doc, lane_id, kind))
 
     def toggle_collapsed(self, lane_id: str | None = None) -> None:
-        lane = self._lane(lane_id or self.current_lane() or "") if self.doc else None
+        lane = self.lane_row(lane_id or self.current_lane() or "") if self.doc else None
         if lane is not None:
             self.push(cmd.set_lane_collapsed(self.doc, lane.id, not lane.collapsed))
 
     def resize_stage(self, delta: float, stage_id: str | None = None) -> None:
-        stage = self._stage(stage_id or self.current_stage() or "") if self.doc else None
+        stage = self.stage_row(stage_id or self.current_stage() or "") if self.doc else None
         if stage is None:
             return
         width = (stage.width or self.doc.style.stage_w) + delta

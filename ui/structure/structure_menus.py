@@ -160,7 +160,7 @@ class StructureMenus:
         for step, a in ((-1, self.move_back_action), (1, self.move_on_action)):
             keys = MOVE_KEYS[step]
             show_keys(a, keys, keys[1] if lane and not stage else keys[0])
-        current_lane = ed._lane(ed.current_lane() or "") if has_map else None
+        current_lane = ed.lane_row(ed.current_lane() or "") if has_map else None
         current_stage = ed.current_stage() if has_map else None
         self.kind_menu.setEnabled(current_lane is not None)
         self.collapse_action.setEnabled(current_lane is not None)
@@ -180,7 +180,7 @@ class StructureMenus:
     def _fill_kinds(self, menu: QMenu | None = None, lane_id: str | None = None) -> None:
         menu = menu or self.kind_menu
         menu.clear()
-        lane = self.ed._lane(lane_id or self.ed.current_lane() or "") if self.ed.doc else None
+        lane = self.ed.lane_row(lane_id or self.ed.current_lane() or "") if self.ed.doc else None
         if lane is None:
             return
         group = QActionGroup(menu)
@@ -230,7 +230,7 @@ class StructureMenus:
 
     def stage_menu(self, stage_id: str) -> QMenu:
         ed, menu = self.ed, self._popup_menu()
-        stage = ed._stage(stage_id)
+        stage = ed.stage_row(stage_id)
         menu.addAction("&Rename", lambda: ed.rename(stage_id)).setShortcut(QKeySequence("F2"))
         menu.addAction("Add Stage &Before", lambda: ed.add_stage(stage.position))
         menu.addAction("Add Stage &After", lambda: ed.add_stage(stage.position + 1))
@@ -252,7 +252,7 @@ class StructureMenus:
 
     def lane_menu(self, lane_id: str) -> QMenu:
         ed, menu = self.ed, self._popup_menu()
-        lane = ed._lane(lane_id)
+        lane = ed.lane_row(lane_id)
         menu.addAction("&Rename", lambda: ed.rename(lane_id)).setShortcut(QKeySequence("F2"))
         self._kind_menu(menu, "Add Lane &Below", lambda k: ed.add_lane(k, lane.position + 1))
         menu.addSeparator()
