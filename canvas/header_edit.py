@@ -13,7 +13,8 @@ from PySide6.QtCore import QEvent, QObject, QRectF, Qt, Signal
 from PySide6.QtGui import QFocusEvent, QKeyEvent
 from PySide6.QtWidgets import QGraphicsProxyWidget, QGraphicsScene, QLineEdit
 
-from paint.qt_paint import THEME, face_font
+from paint.qt_paint import THEME
+from paint.qt_text import face_font
 
 Z_EDITOR = 100.0
 _ENDING_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Escape)

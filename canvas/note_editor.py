@@ -28,7 +28,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from paint.qt_paint import REF_PX, THEME, face_font
+from paint.qt_paint import THEME
+from paint.qt_text import REF_PX, face_font
 
 Z_EDITOR = 30.0
 SHADOW = (2.0, 3.0)  # the card's shadow offset …

@@ -26,7 +26,8 @@ from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene
 
 from journey.layout import MapLayout
-from paint.qt_paint import THEME, ensure_fonts, qcolor, qrect
+from paint.qt_paint import THEME, qcolor, qrect
+from paint.qt_text import ensure_fonts
 
 from .cell_item import CellItem
 from .curve_item import CurveItem, ScaleItem, ScaleLabelsItem

@@ -12,7 +12,7 @@ reported, never dropped in silence.
 A run set in another font than the one the layout measured is squeezed or
 stretched horizontally (PDF `Tz`) to the layout's width, so lines keep the
 geometry every renderer shares and never spill out of their note. The PNG
-painter (`qt_paint.text_runs`) draws from the same system file, or □, so the
+painter (`qt_text.text_runs`) draws from the same system file, or □, so the
 export's warning is true of both.
 """
 

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from journey.demo import add_demo_session
 from journey.queries import list_sessions
-from paint.qt_paint import ensure_fonts
+from paint.qt_text import ensure_fonts
 from storage.backups import make_backup
 
 from . import probe

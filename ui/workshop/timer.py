@@ -44,7 +44,7 @@ from PySide6.QtWidgets import (
 )
 
 from journey.errors import InvalidEdit
-from paint.qt_paint import ensure_fonts
+from paint.qt_text import ensure_fonts
 
 PRESETS = (1, 3, 5, 10, 15)  # minutes
 CORNERS = ("top-right", "top-left", "bottom-right", "bottom-left")
