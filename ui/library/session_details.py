@@ -33,7 +33,8 @@ from ..commands import map_commands as cmd
 from ..commands import session_commands as sc
 from ..fields import FieldDateEdit
 from ..messages import show_one_line
-from .session_tabs import MapsTab, ParticipantsTab, PersonasTab
+from .maps_tab import MapsTab
+from .session_tabs import ParticipantsTab, PersonasTab
 
 NO_DATE = QDate(1900, 1, 1)
 
