@@ -16,11 +16,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QEvent, QSettings, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QSettings, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QColor,
-    QKeyEvent,
-    QKeySequence,
     QPalette,
     QPixmap,
 )
@@ -33,7 +31,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
-    QMenu,
     QMessageBox,
     QPushButton,
     QToolButton,
@@ -52,6 +49,7 @@ from storage import Library
 from ..fields import keep_typing_keys
 from ..messages import show_one_line
 from ..preferences import BLANK, Preferences
+from .library_page_input import LibraryPageInput
 from .new_session_dialog import NewSessionDialog
 from .session_cards import (
     ID,
@@ -69,7 +67,7 @@ from .session_cards import (
 FAILED = object()  # what `_run` returns when the operation was refused
 SORTS = [("date", "Newest first"), ("date_asc", "Oldest first"), ("title", "Title A–Z")]
 
-class LibraryPage(QWidget):
+class LibraryPage(LibraryPageInput, QWidget):
     """The library as a page of the main window. It runs library operations itself
     and asks the window to open a session with `open_requested`."""
 
@@ -145,7 +143,7 @@ class LibraryPage(QWidget):
         self.templates.setFlow(QListWidget.Flow.LeftToRight)
         self.templates.setFixedHeight(188)
         self.templates.itemActivated.connect(self._template_activated)
-        self.templates.customContextMenuRequested.connect(self._template_menu)
+        self.templates.customContextMenuRequested.connect(self.show_template_menu)
 
         self.sessions_label = self._section("Your sessions")
         self.trash_note = QLabel("Sessions in the trash can be restored. Emptying the trash "
@@ -154,7 +152,7 @@ class LibraryPage(QWidget):
         self.sessions = card_list(QSize(252, 268), 174, self)
         self.sessions.itemActivated.connect(lambda item: self.open_session(item.data(ID)))
         self.sessions.currentItemChanged.connect(lambda *_: self._update_buttons())
-        self.sessions.customContextMenuRequested.connect(self._session_menu)
+        self.sessions.customContextMenuRequested.connect(self.show_session_menu)
         self.sessions.installEventFilter(self)
         self.templates.installEventFilter(self)
         self.empty_label = QLabel(self)
@@ -520,7 +518,7 @@ class LibraryPage(QWidget):
         row = next((r for r in self._rows if r["id"] == session_id), None)
         if row is None:
             return None
-        return self._confirm(f"Delete “{row['title']}” for good?",
+        return self.confirm(f"Delete “{row['title']}” for good?",
                              "It cannot be restored afterwards.", "Delete Forever",
                              lambda: self.purge(row["id"]))
 
@@ -528,7 +526,7 @@ class LibraryPage(QWidget):
         n = sum(1 for r in self._rows if r["deleted"])
         if not n:
             return None
-        return self._confirm(f"Delete {plural(n, 'session')} in the trash for good?",
+        return self.confirm(f"Delete {plural(n, 'session')} in the trash for good?",
                              "They cannot be restored afterwards.", "Empty Trash",
                              self.empty_trash)
 
@@ -539,7 +537,7 @@ class LibraryPage(QWidget):
         self.message.emit(f"Deleted the template “{name}”")
         return True
 
-    def _confirm(self, text: str, info: str, verb: str, action: Any) -> QMessageBox:
+    def confirm(self, text: str, info: str, verb: str, action: Any) -> QMessageBox:
         box = QMessageBox(QMessageBox.Icon.Warning, "Waymark", text,
                           QMessageBox.StandardButton.Cancel, self.window())
         box.setInformativeText(info)
@@ -550,100 +548,3 @@ class LibraryPage(QWidget):
         box.open()
         self.confirm_box = box
         return box
-
-    # -- menus and keys -------------------------------------------------------------------
-    def _session_menu(self, pos: Any) -> None:
-        item = self.sessions.itemAt(pos)
-        if item is None:
-            return
-        self.sessions.setCurrentItem(item)
-        sid = item.data(ID)
-        menu = QMenu(self)
-        if self.in_trash:
-            menu.addAction("Restore", lambda: self.restore(sid))
-            menu.addAction("Delete Forever…", lambda: self.ask_purge(sid))
-        else:
-            menu.addAction("Open", lambda: self.open_session(sid))
-            menu.addAction("Duplicate", lambda: self.duplicate(sid))
-            menu.addAction("Rename…", lambda: self.ask_rename(sid))
-            menu.addSeparator()
-            menu.addAction("Move to Trash", lambda: self.trash(sid))
-        menu.exec(self.sessions.viewport().mapToGlobal(pos))
-
-    def _template_menu(self, pos: Any) -> None:
-        item = self.templates.itemAt(pos)
-        if item is None:
-            return
-        name = item.data(ID)
-        menu = QMenu(self)
-        menu.addAction("New Session from This Template…", lambda: self.ask_new_session(name))
-        info = item.data(INFO) or {}
-        if name != BLANK and not info.get("builtin", True):
-            menu.addAction("Delete Template…", lambda: self._confirm(
-                f"Delete the template “{name}”?", "Sessions made from it keep their maps.",
-                "Delete", lambda: self.delete_template(name)))
-        menu.exec(self.templates.viewport().mapToGlobal(pos))
-
-    #: Shortcuts of the window that stay active on this page (the rest would act on the
-    #: hidden map: Delete, Ctrl+Z, V …); set by the window.
-    passthrough: list[QKeySequence] = []
-
-    def event(self, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent):
-            pressed = QKeySequence(event.keyCombination())
-            if not any(pressed.matches(k) == QKeySequence.SequenceMatch.ExactMatch
-                       for k in self.passthrough):
-                event.accept()  # deliver it to the page as a key press instead
-                return True
-        return super().event(event)
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        key, mods = event.key(), event.modifiers()
-        ctrl = bool(mods & Qt.KeyboardModifier.ControlModifier)
-        sid = self.selected_id()
-        if event.matches(QKeySequence.StandardKey.Find):
-            self.search.setFocus()
-            self.search.selectAll()
-        elif key == Qt.Key.Key_Escape:
-            if self.search.text():
-                self.search.clear()
-            elif self.in_trash:
-                self.trash_button.setChecked(False)
-            else:
-                self.back_requested.emit()
-        elif key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) and sid and \
-                not self.search.hasFocus():
-            self.ask_purge(sid) if self.in_trash else self.trash(sid)
-        elif key == Qt.Key.Key_F2 and sid and not self.in_trash:
-            self.ask_rename(sid)
-        elif ctrl and key == Qt.Key.Key_D and sid and not self.in_trash:
-            self.duplicate(sid)
-        elif key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and sid and self.search.hasFocus():
-            self.open_session(sid)  # (in the list, Enter activates the item itself)
-        elif key == Qt.Key.Key_Down and self.search.hasFocus():
-            self.sessions.setFocus()
-        elif self._type_to_search(event):
-            pass
-        else:
-            super().keyPressEvent(event)
-
-    def _type_to_search(self, event: QKeyEvent) -> bool:
-        """Typing a letter anywhere on the page starts a search."""
-        text = event.text()
-        mods = event.modifiers() & ~Qt.KeyboardModifier.ShiftModifier
-        if not text or not text.isprintable() or text == " " or mods:
-            return False
-        self.search.setFocus()
-        self.search.insert(text)
-        return True
-
-    def eventFilter(self, watched: Any, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent) \
-                and watched in (self.sessions, self.templates):
-            if event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace, Qt.Key.Key_F2,
-                               Qt.Key.Key_Escape):
-                self.keyPressEvent(event)
-                return True
-            if self._type_to_search(event):
-                return True
-        return super().eventFilter(watched, event)
