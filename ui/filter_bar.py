@@ -10,7 +10,7 @@ filter is applied again. Clear (or closing the bar) shows every note.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor, QIcon, QPixmap
@@ -19,6 +19,9 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QTool
 from canvas.highlight import highlighter
 from journey.palette import NOTE_COLOURS, colour_name, note_fill
 from journey.search import authors_of, filter_notes, tags_of
+
+if TYPE_CHECKING:  # types only: the window imports this module
+    from .main_window import MainWindow
 
 
 def _swatch(colour: str) -> QIcon:
@@ -33,7 +36,7 @@ class FilterBar(QWidget):
     #: Shown (True) or hidden (False), for the View menu's check mark.
     shownChanged = Signal(bool)
 
-    def __init__(self, window: Any) -> None:
+    def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
         self.window = window
         self.highlighter = highlighter(window.scene)

@@ -11,7 +11,7 @@ again and the current match is kept if it still matches.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QRectF, Qt
 from PySide6.QtGui import QKeyEvent
@@ -19,6 +19,9 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QToolButton, QWidg
 
 from canvas.highlight import highlighter
 from journey.search import find_notes
+
+if TYPE_CHECKING:  # types only: the window imports this module
+    from .main_window import MainWindow
 
 _OWN_KEYS = {Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Escape}
 
@@ -54,7 +57,7 @@ class FindEdit(QLineEdit):
 class FindBar(QWidget):
     """A slim bar under the canvas; `open_bar()`, `step(±1)`, `close_bar()`."""
 
-    def __init__(self, window: Any) -> None:
+    def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
         self.window = window
         self.highlighter = highlighter(window.scene)

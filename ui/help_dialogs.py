@@ -18,7 +18,7 @@ import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QAction, QKeySequence
@@ -35,6 +35,9 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+
+if TYPE_CHECKING:  # types only: the window imports this module
+    from .main_window import MainWindow
 
 SHOWN_KEYS = "shown_keys"
 GUIDE_NAME = "USER_GUIDE.md"
@@ -103,7 +106,7 @@ def _window_actions(window: QWidget) -> list[QAction]:
     return list(found.values())
 
 
-def shortcut_rows(window: Any) -> list[ShortcutRow]:
+def shortcut_rows(window: MainWindow) -> list[ShortcutRow]:
     """Every action of the window that has a key, grouped by the menu it is in."""
     rows: list[ShortcutRow] = []
     seen: set[int] = set()
@@ -140,7 +143,7 @@ def shortcut_rows(window: Any) -> list[ShortcutRow]:
 class ShortcutsDialog(QDialog):
     """Every shortcut of the window, by menu, with a search box."""
 
-    def __init__(self, window: Any) -> None:
+    def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
         self.setWindowTitle("Keyboard Shortcuts")
         self.resize(720, 640)
@@ -251,7 +254,7 @@ class GuideDialog(QDialog):
         self.browser.setMarkdown(text)
 
 
-def show_shortcuts(window: Any) -> ShortcutsDialog:
+def show_shortcuts(window: MainWindow) -> ShortcutsDialog:
     dialog = ShortcutsDialog(window)  # built afresh: the keys as they are now
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     dialog.show()
@@ -260,7 +263,7 @@ def show_shortcuts(window: Any) -> ShortcutsDialog:
     return dialog
 
 
-def show_guide(window: Any) -> GuideDialog:
+def show_guide(window: MainWindow) -> GuideDialog:
     dialog = GuideDialog(window)
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     dialog.show()

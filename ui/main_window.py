@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QByteArray, QSettings, QStandardPaths, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent, QUndoStack
@@ -44,6 +44,19 @@ from .document import MapDocument
 from .library.session_dialog import SessionDialog
 from .messages import show_one_line
 
+if TYPE_CHECKING:  # the parts' modules import the window's package: types only
+    from journey.layout import Style
+
+    from .exchange.exchange_actions import ExchangeTools
+    from .exchange.export_dialog import ExportDialog
+    from .library.library_page import LibraryPage
+    from .library.library_tools import LibraryTools
+    from .library.library_watch import LibraryWatch
+    from .notes.note_actions import NoteActions
+    from .structure.structure_actions import StructureEditor
+    from .view_tools import ViewTools
+    from .workshop.workshop_tools import WorkshopTools
+
 SETTINGS_ORG = "Waymark"
 SETTINGS_APP = "Waymark"
 
@@ -57,6 +70,30 @@ class MainWindow(QMainWindow):
 
     #: Emitted with the session's id whenever a session is opened (recent sessions).
     sessionOpened = Signal(str)
+
+    # The parts each `install(window)` attaches in __init__ (declared only: an
+    # annotation without a value makes no attribute, so hasattr/getattr still
+    # tell whether a part, or a dialog below, is there).
+    note_actions: NoteActions
+    structure: StructureEditor
+    view_tools: ViewTools
+    exchange: ExchangeTools
+    library_tools: LibraryTools
+    library_page: LibraryPage
+    library_watch: LibraryWatch
+    workshop: WorkshopTools
+    map_style: Style
+    print_action: QAction
+    print_preview_action: QAction
+    export_png_action: QAction
+    export_tiles_action: QAction
+    read_only_banner: QLabel  # only when the library was opened read-only
+    # the last dialog or question a part opened (kept alive; tests reach them here)
+    export_dialog: ExportDialog
+    exchange_question: QMessageBox | None
+    confirm_box: QMessageBox
+    print_dialog_: tuple[Any, Any]  # (dialog, printer)
+    print_preview_: tuple[Any, Any]
 
     def __init__(self, library: Library, settings: QSettings | None = None,
                  parent: Any = None) -> None:

@@ -24,7 +24,7 @@ import os
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QObject, QPoint, QRectF, QTimer
 from PySide6.QtGui import QAction
@@ -39,6 +39,9 @@ from PySide6.QtWidgets import (
     QTabBar,
     QWidget,
 )
+
+if TYPE_CHECKING:  # types only: the window imports this module
+    from .main_window import MainWindow
 
 PROBE_ENV = "WAYMARK_PROBE"
 FIRST_FRAME_ENV = "WAYMARK_STARTUP_PROBE"
@@ -57,7 +60,7 @@ def _visible_tops() -> Iterator[QWidget]:
 class StateServer(QObject):
     """Answers `state` lines on a local socket (QtNetwork only when switched on)."""
 
-    def __init__(self, window: Any, path: str) -> None:
+    def __init__(self, window: MainWindow, path: str) -> None:
         from PySide6.QtNetwork import QLocalServer
 
         super().__init__(window)
@@ -215,7 +218,7 @@ class StateServer(QObject):
 class FirstFrame(QObject):
     """Records the first paint of the opened session (and quits, if asked)."""
 
-    def __init__(self, window: Any, path: Path, quit_after: bool) -> None:
+    def __init__(self, window: MainWindow, path: Path, quit_after: bool) -> None:
         super().__init__(window)
         self.window = window
         self.path = path
@@ -246,17 +249,17 @@ class FirstFrame(QObject):
             self.window.close()
 
 
-def install_state_server(window: Any) -> StateServer | None:
+def install_state_server(window: MainWindow) -> StateServer | None:
     path = os.environ.get(PROBE_ENV)
     return StateServer(window, path) if path else None
 
 
-def install_first_frame(window: Any) -> FirstFrame | None:
+def install_first_frame(window: MainWindow) -> FirstFrame | None:
     path = os.environ.get(FIRST_FRAME_ENV)
     return FirstFrame(window, Path(path), os.environ.get(QUIT_ENV) == "1") if path else None
 
 
-def install(window: Any) -> None:
+def install(window: MainWindow) -> None:
     """Switch on whichever probe the environment asks for (usually none)."""
     install_state_server(window)
     install_first_frame(window)

@@ -19,7 +19,7 @@ Actual Size live in
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QRectF, Qt
 from PySide6.QtGui import QAction, QKeySequence, QShortcut
@@ -34,11 +34,14 @@ from canvas.stage_spotlight import stage_column
 from .filter_bar import FilterBar
 from .find_bar import FindBar
 
+if TYPE_CHECKING:  # types only: the window imports this module
+    from .main_window import MainWindow
+
 Key = QKeySequence.StandardKey
 STAGE_MARGIN = 12.0  # scene units left and right of a zoomed-to stage column
 
 
-def install(window: Any) -> None:
+def install(window: MainWindow) -> None:
     """Add the view tools to the main window (as `window.view_tools`)."""
     window.view_tools = ViewTools(window)
 
@@ -46,7 +49,7 @@ def install(window: Any) -> None:
 class ViewTools(QObject):
     """Owns the find and filter bars, the minimap dock and their actions."""
 
-    def __init__(self, window: Any) -> None:
+    def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
         self.window = window
         self.view = window.view

@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QMimeData, QObject, Qt, QTimer
 from PySide6.QtGui import QAction, QDropEvent
@@ -49,6 +49,9 @@ from .exchange_dialogs import (
 )
 from .exchange_worker import ReportExport
 
+if TYPE_CHECKING:  # types only: the window imports this module
+    from ..main_window import MainWindow
+
 CSV_SUFFIXES = frozenset({".csv"})
 MERMAID_SUFFIXES = frozenset({".mmd", ".mermaid", ".md"})
 JSON_SUFFIXES = frozenset({".json"})
@@ -57,7 +60,7 @@ MERMAID_FILTERS = ["Mermaid diagrams (*.mmd *.mermaid *.md)", "All files (*)"]
 STATUS_MS = 12000
 
 
-def _find_menu(window: Any, title: str) -> QMenu | None:
+def _find_menu(window: MainWindow, title: str) -> QMenu | None:
     for action in window.menuBar().actions():
         if action.text() == title and action.menu() is not None:
             return action.menu()
@@ -114,7 +117,7 @@ class ImportCsvCommand(cmd.Command):
 class ExchangeTools(QObject):
     """The exchange actions of one MainWindow (`window.exchange`)."""
 
-    def __init__(self, window: Any) -> None:
+    def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
         self.window = window
         self.report: ReportExport | None = None
@@ -506,6 +509,6 @@ class ExchangeTools(QObject):
             self.import_file(path)
 
 
-def install(window: Any) -> None:
+def install(window: MainWindow) -> None:
     """Add the exchange actions, File › Import ▸ and file drops to the main window."""
     window.exchange = ExchangeTools(window)

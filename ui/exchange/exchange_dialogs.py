@@ -10,10 +10,13 @@ of what a Mermaid import had to adjust.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QLocale, QStandardPaths, Qt
 from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+if TYPE_CHECKING:  # types only: the window imports this module
+    from ..main_window import MainWindow
 
 EXPORT_DIR_KEY = "exchange/export_dir"
 IMPORT_DIR_KEY = "exchange/import_dir"
@@ -44,7 +47,7 @@ def _documents() -> Path:
     return Path(docs) if docs and Path(docs).is_dir() else Path.home()
 
 
-def remembered_dir(window: Any, key: str) -> Path:
+def remembered_dir(window: MainWindow, key: str) -> Path:
     """The folder used last time for `key`, else the poster folder, else Documents."""
     saved = window.settings.value(key)
     if isinstance(saved, str) and Path(saved).is_dir():
@@ -53,7 +56,7 @@ def remembered_dir(window: Any, key: str) -> Path:
     return poster_dir() if callable(poster_dir) else _documents()
 
 
-def remember_dir(window: Any, key: str, path: Path) -> None:
+def remember_dir(window: MainWindow, key: str, path: Path) -> None:
     window.settings.setValue(key, str(Path(path).parent))
 
 
@@ -66,7 +69,7 @@ def _with_suffix(path: str, pattern_filter: str) -> Path:
     return p if not ext or p.suffix.lower() == ext.lower() else p.with_name(p.name + ext)
 
 
-def ask_save_path(window: Any, caption: str, name: str, filters: list[str],
+def ask_save_path(window: MainWindow, caption: str, name: str, filters: list[str],
                   selected: str | None = None) -> tuple[Path | None, str]:
     """A native save dialog in the remembered export folder; (path or None, filter)."""
     start = remembered_dir(window, EXPORT_DIR_KEY) / safe_file_name(name)
@@ -78,7 +81,7 @@ def ask_save_path(window: Any, caption: str, name: str, filters: list[str],
     return _with_suffix(path, chosen), chosen
 
 
-def ask_open_path(window: Any, caption: str, filters: list[str]) -> Path | None:
+def ask_open_path(window: MainWindow, caption: str, filters: list[str]) -> Path | None:
     """A native open dialog in the remembered import folder."""
     start = remembered_dir(window, IMPORT_DIR_KEY)
     path, _ = QFileDialog.getOpenFileName(window, caption, str(start), ";;".join(filters))
@@ -97,7 +100,7 @@ def missing_question(stages: list[str], lanes: list[str]) -> str:
     return f"Create {' and '.join(parts).replace(' ', ' missing ', 1)}?"
 
 
-def ask_create_missing(window: Any, file_name: str, stages: list[str], lanes: list[str]) -> bool:
+def ask_create_missing(window: MainWindow, file_name: str, stages: list[str], lanes: list[str]) -> bool:
     """Ask before a CSV import adds stages or lanes to the map; True to create them."""
     box = QMessageBox(QMessageBox.Icon.Question, "Import notes", missing_question(stages, lanes),
                       QMessageBox.StandardButton.Cancel, window)
@@ -117,7 +120,7 @@ def ask_create_missing(window: Any, file_name: str, stages: list[str], lanes: li
     return box.clickedButton() is create
 
 
-def show_warnings(window: Any, title: str, warnings: list[str]) -> QMessageBox:
+def show_warnings(window: MainWindow, title: str, warnings: list[str]) -> QMessageBox:
     """What an import adjusted (clamped scores, cut names): a window-modal box that
     does not block, the first few lines shown, all of them under Show Details."""
     head = f"{title}: {_count(len(warnings), 'thing')} adjusted"

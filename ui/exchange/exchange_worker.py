@@ -14,12 +14,15 @@ cancelled report never leaves a file behind and a finished one always does.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QProgressDialog
 
 from .export_dialog import _Worker
+
+if TYPE_CHECKING:  # types only: the window imports this module
+    from ..main_window import MainWindow
 
 
 class ReportExport(QObject):
@@ -28,7 +31,7 @@ class ReportExport(QObject):
 
     done = Signal(object, str)
 
-    def __init__(self, window: Any, session_id: str, path: Path, paper: str) -> None:
+    def __init__(self, window: MainWindow, session_id: str, path: Path, paper: str) -> None:
         super().__init__(window)
         self.window = window
         self.path, self.paper = Path(path), paper

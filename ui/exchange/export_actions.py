@@ -9,20 +9,23 @@ the window only calls `install(window)`.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMenu
 
+if TYPE_CHECKING:  # types only: the window imports this module
+    from ..main_window import MainWindow
 
-def _menu(window: Any, title: str) -> QMenu | None:
+
+def _menu(window: MainWindow, title: str) -> QMenu | None:
     for action in window.menuBar().actions():
         if action.text() == title and action.menu() is not None:
             return action.menu()
     return None
 
 
-def install(window: Any) -> None:
+def install(window: MainWindow) -> None:
     """Add the print and export actions to the File and Export menus."""
     from ..printing.printing import print_dialog, print_preview
     from .export_dialog import open_export_dialog

@@ -13,7 +13,7 @@ thread). Cancel stops between steps and nothing is left on disk.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QSettings, Qt, QThread, QTimer, Signal
 from PySide6.QtGui import QColor, QImage, QPainter, QPixmap
@@ -41,6 +41,9 @@ from export.pages import MM, PAGE_SIZES
 from export.poster_parts import voter_names
 from export.poster_plan import ExportCancelled, PosterPlan, plan_poster, readable_size
 from journey.errors import WaymarkError
+
+if TYPE_CHECKING:  # types only: the window imports this module
+    from ..main_window import MainWindow
 
 FORMATS = [("PDF poster (vector)", "pdf"), ("PNG poster (image)", "png"),
            ("Tiles PDF (office sheets)", "tiles")]
@@ -90,7 +93,7 @@ class ExportDialog(QDialog):
 
     exported = Signal(object)
 
-    def __init__(self, window: Any, kind: str = "pdf", settings: QSettings | None = None) -> None:
+    def __init__(self, window: MainWindow, kind: str = "pdf", settings: QSettings | None = None) -> None:
         super().__init__(window)
         self.window_ = window
         self.settings = settings if settings is not None else window.settings
@@ -517,7 +520,7 @@ def summary(result: Any) -> str:
                    f"{warnings[0]}" if warnings else "")
 
 
-def open_export_dialog(window: Any, kind: str | None = None) -> ExportDialog | None:
+def open_export_dialog(window: MainWindow, kind: str | None = None) -> ExportDialog | None:
     """Open the dialog window-modally (non-blocking); returns it."""
     if window.layout is None or window.data is None:
         window.show_error("There is no map to export")
@@ -531,7 +534,7 @@ def open_export_dialog(window: Any, kind: str | None = None) -> ExportDialog | N
     return dialog
 
 
-def export_poster_to(window: Any, path: Path, size: str = "A0", orientation: str = "auto",
+def export_poster_to(window: MainWindow, path: Path, size: str = "A0", orientation: str = "auto",
                      show_progress: bool = False) -> Any:
     """Write the current map as a complete poster PDF, synchronously (scripts, tests).
 

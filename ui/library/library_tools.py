@@ -18,7 +18,7 @@ not delete a note of the hidden map); everything comes back as it was.
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
@@ -41,13 +41,16 @@ from ..preferences import Preferences, PreferencesDialog
 from .library_page import LibraryPage
 from .session_details import SessionDetailsDialog
 
+if TYPE_CHECKING:  # types only: the window imports this module
+    from ..main_window import MainWindow
+
 MAX_RECENT = 8
 
 
 class LibraryTools(QObject):
     """The library page and its actions, attached to one MainWindow."""
 
-    def __init__(self, window: Any, cache: ThumbnailCache | None = None) -> None:
+    def __init__(self, window: MainWindow, cache: ThumbnailCache | None = None) -> None:
         super().__init__(window)
         self.window = window
         self.settings = window.settings
@@ -340,14 +343,14 @@ class LibraryTools(QObject):
         return super().eventFilter(watched, event)
 
 
-def _menu(window: Any, title: str) -> QMenu | None:
+def _menu(window: MainWindow, title: str) -> QMenu | None:
     for a in window.menuBar().actions():
         if a.text() == title and a.menu() is not None:
             return a.menu()
     return None
 
 
-def install(window: Any) -> None:
+def install(window: MainWindow) -> None:
     """Add the library page, its actions and the preferences to the main window."""
     tools = LibraryTools(window)
     window.library_tools = tools

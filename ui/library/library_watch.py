@@ -35,7 +35,7 @@ import hashlib
 import re
 import sqlite3
 import weakref
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -43,6 +43,9 @@ from PySide6.QtWidgets import QLabel
 from shiboken6 import isValid
 
 from journey.errors import WaymarkError
+
+if TYPE_CHECKING:  # types only: the window imports this module
+    from ..main_window import MainWindow
 
 POLL_MS = 250
 RESET_MESSAGE = ("The library was changed by another program; the map was reloaded and "
@@ -98,7 +101,7 @@ class LibraryWatch(QObject):
 
     changedElsewhere = Signal(bool)
 
-    def __init__(self, window: Any, interval_ms: int = POLL_MS) -> None:
+    def __init__(self, window: MainWindow, interval_ms: int = POLL_MS) -> None:
         super().__init__(window)
         self.window = window
         self.library = window.library
@@ -220,7 +223,7 @@ class LibraryWatch(QObject):
             self.conn = None
 
 
-def _mark_read_only(window: Any) -> None:
+def _mark_read_only(window: MainWindow) -> None:
     """The title says "(read-only)" (whoever sets it) and a banner says what works."""
     banner = QLabel(READ_ONLY_BANNER, window)
     banner.setObjectName("read_only_banner")
@@ -247,7 +250,7 @@ def _mark_read_only(window: Any) -> None:
 _OVERRIDE = re.compile(r"^(Error calling Python override of [^:]+::\w+\(\): )+")
 
 
-def _guard_history(window: Any, watch: LibraryWatch) -> None:
+def _guard_history(window: MainWindow, watch: LibraryWatch) -> None:
     """Undo and redo (menu, keys) first catch up with other programs' commits, so
     Ctrl+Z right after the CLI wrote never undoes into rows that are gone; a step
     the library refuses (busy, read-only, a row gone) is one line, and the history
@@ -267,7 +270,7 @@ def _guard_history(window: Any, watch: LibraryWatch) -> None:
         action.triggered.connect(lambda _checked=False, go=go: step(go))
 
 
-def install(window: Any) -> LibraryWatch:
+def install(window: MainWindow) -> LibraryWatch:
     """Watch the window's library; mark a read-only one."""
     window.library_watch = watch = LibraryWatch(window)
     _guard_history(window, watch)

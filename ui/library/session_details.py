@@ -10,7 +10,7 @@ whoever made it.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QDate, QEvent, QObject
 from PySide6.QtWidgets import (
@@ -36,13 +36,16 @@ from ..messages import show_one_line
 from .maps_tab import MapsTab
 from .session_tabs import ParticipantsTab, PersonasTab
 
+if TYPE_CHECKING:  # types only: the window imports this module
+    from ..main_window import MainWindow
+
 NO_DATE = QDate(1900, 1, 1)
 
 
 class SessionDetailsDialog(QDialog):
     """Details of one session; `window` is the MainWindow whose undo stack it uses."""
 
-    def __init__(self, window: Any, session_id: str, tab: str = "session") -> None:
+    def __init__(self, window: MainWindow, session_id: str, tab: str = "session") -> None:
         super().__init__(window)
         self.window_ = window
         self.library = window.library

@@ -17,7 +17,7 @@ of the last selected note, or the cell picked by a click, Tab or the arrows.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QRectF, Qt, QTimer
 from PySide6.QtGui import QAction, QColor, QGuiApplication, QIcon, QKeySequence, QPixmap
@@ -40,11 +40,14 @@ from .note_input import NoteInput
 from .tags_dialog import TagsDialog
 from .typing_draft import TypingDraft
 
+if TYPE_CHECKING:  # types only: the window imports this module
+    from ..main_window import MainWindow
+
 Key = QKeySequence.StandardKey
 WINDOW, VIEW = "window", "view"
 
 
-def install(window: Any) -> None:
+def install(window: MainWindow) -> None:
     """Add the note actions, menus and canvas interaction to the main window."""
     window.note_actions = NoteActions(window)
 
@@ -58,7 +61,7 @@ def _swatch(colour: str) -> QIcon:
 class NoteActions(QObject):
     """The note-editing part of the window (one per window)."""
 
-    def __init__(self, window: Any) -> None:
+    def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
         self.window = window
         self.scene = window.scene

@@ -12,7 +12,7 @@ the parking lot. Each note is one command.
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QKeyEvent
@@ -23,6 +23,9 @@ from journey import navigation as nav
 from journey.models import LaneKind
 
 from ..commands import map_commands as cmd
+
+if TYPE_CHECKING:  # types only: the window imports this module
+    from ..main_window import MainWindow
 
 PARK = "park"
 
@@ -116,7 +119,7 @@ class CaptureBox(QLineEdit):
 class QuickCapture(QFrame):
     """The bar under the canvas (kept as `window.workshop.capture`)."""
 
-    def __init__(self, window: Any) -> None:
+    def __init__(self, window: MainWindow) -> None:
         super().__init__()
         self.window = window
         self.setObjectName("quick_capture")

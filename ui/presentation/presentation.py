@@ -29,7 +29,7 @@ headers and ink for a washed-out projector — for the canvas's paints only
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QObject, QPointF, QRect, QRectF, Qt
 from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
@@ -38,6 +38,9 @@ from shiboken6 import isValid
 
 from canvas.stage_spotlight import StageSpotlight, stage_column
 from paint.qt_paint import PROJECTOR_THEME
+
+if TYPE_CHECKING:  # types only: the window imports this module
+    from ..main_window import MainWindow
 
 PAD = 18.0  # points around the framed stage
 MAX_ZOOM = 3.0
@@ -52,7 +55,7 @@ KEYS = NEXT | PREVIOUS | {Qt.Key.Key_Home, Qt.Key.Key_End, Qt.Key.Key_Escape}
 class Presentation(QObject):
     """Presentation mode of one window (kept as `window.workshop.presentation`)."""
 
-    def __init__(self, window: Any) -> None:
+    def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
         self.window = window
         self.active = False

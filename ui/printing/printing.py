@@ -12,7 +12,7 @@ any QPrinter, so tests print to a PDF file without a dialog.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QSettings
 from PySide6.QtGui import QPageLayout, QPainter
@@ -35,6 +35,9 @@ from export.tiles import plan_tiles
 from journey.errors import WaymarkError
 from journey.layout import MapLayout
 from journey.queries import MapData
+
+if TYPE_CHECKING:  # types only: the window imports this module
+    from ..main_window import MainWindow
 
 POSTER_SIZES = ["A3", "A2", "A1", "A0", "Tabloid", "ARCH C", "ARCH D"]
 
@@ -129,7 +132,7 @@ class PosterOptionsTab(QWidget):
                             self.size.currentText().strip() or "A1", self.overlap.value())
 
 
-def _printer_for(window: Any) -> QPrinter:
+def _printer_for(window: MainWindow) -> QPrinter:
     printer = QPrinter(QPrinter.PrinterMode.HighResolution)
     layout = window.layout
     if layout is not None:
@@ -141,11 +144,11 @@ def _printer_for(window: Any) -> QPrinter:
     return printer
 
 
-def _voters(window: Any) -> dict[str, str]:
+def _voters(window: MainWindow) -> dict[str, str]:
     return window.library.read(voter_names, window.session_id) if window.session_id else {}
 
 
-def _print(window: Any, printer: QPrinter, options: PrintOptions) -> int:
+def _print(window: MainWindow, printer: QPrinter, options: PrintOptions) -> int:
     try:
         pages = print_map(printer, window.layout, window.data, options, _voters(window))
     except WaymarkError as exc:
@@ -156,7 +159,7 @@ def _print(window: Any, printer: QPrinter, options: PrintOptions) -> int:
     return pages
 
 
-def print_dialog(window: Any) -> QPrintDialog | None:
+def print_dialog(window: MainWindow) -> QPrintDialog | None:
     """File › Print…: the system print dialog with a Poster tab (window-modal)."""
     if window.layout is None:
         window.show_error("There is no map to print")
@@ -178,7 +181,7 @@ def print_dialog(window: Any) -> QPrintDialog | None:
     return dialog
 
 
-def print_preview(window: Any) -> QPrintPreviewDialog | None:
+def print_preview(window: MainWindow) -> QPrintPreviewDialog | None:
     """File › Print Preview…: pages as they will print; fit/tiles chosen in its toolbar."""
     if window.layout is None:
         window.show_error("There is no map to print")

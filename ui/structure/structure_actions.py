@@ -21,7 +21,7 @@ and the context menus are built by `ui.structure.structure_menus`.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QObject, QPointF, QRectF, Qt
 from PySide6.QtGui import QKeyEvent
@@ -45,6 +45,9 @@ from ..commands import map_commands as cmd
 from ..curves.curve_actions import CurveEditing
 from .structure_menus import StructureMenus
 
+if TYPE_CHECKING:  # types only: the window imports this module
+    from ..main_window import MainWindow
+
 Mods = Qt.KeyboardModifier
 CTRL_SHIFT = Mods.ControlModifier | Mods.ShiftModifier
 
@@ -60,7 +63,7 @@ class _Pending:
 class StructureEditor(CurveEditing, QObject):
     """Edits a map's stages, lanes and curves on the window's canvas."""
 
-    def __init__(self, window: Any) -> None:
+    def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
         self.window = window
         self.scene = window.scene
@@ -566,7 +569,7 @@ class StructureEditor(CurveEditing, QObject):
         self.push(cmd.set_stage_width(self.doc, stage.id, width))
 
 
-def install(window: Any) -> StructureEditor:
+def install(window: MainWindow) -> StructureEditor:
     """Add the Map menu, the header and curve gestures and their keys to the window."""
     editor = StructureEditor(window)
     window.structure = editor

@@ -26,7 +26,7 @@ otherwise.
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence, QMouseEvent
@@ -55,6 +55,9 @@ from ..commands import map_commands as cmd
 from .voting_bar import VotingBar
 from .voting_dialogs import ResultsPanel, RoundsDialog, RoundState, StartRoundDialog
 
+if TYPE_CHECKING:  # types only: the window imports this module
+    from ..main_window import MainWindow
+
 VOTING_DOT_R = 5.5  # points: dots readable on a projector while a round is on
 
 # -- reads ---------------------------------------------------------------------------
@@ -77,7 +80,7 @@ def read_round(db: Db, round_id: str, places: bool = False) -> RoundState:
 class Voting(QObject):
     """Dot voting for one window (kept as `window.workshop.voting`)."""
 
-    def __init__(self, window: Any) -> None:
+    def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
         self.window = window
         self.round_id: str | None = None

@@ -14,7 +14,7 @@ and the notes are parked instead.
 from __future__ import annotations
 
 import weakref
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QMimeData, QObject, QPoint, QPointF, QRectF, Qt, QTimer
 from PySide6.QtGui import QAction, QColor, QDropEvent, QKeySequence, QMouseEvent
@@ -40,6 +40,9 @@ from journey.palette import note_fill
 from journey.queries import parked_notes
 
 from ..commands import map_commands as cmd
+
+if TYPE_CHECKING:  # types only: the window imports this module
+    from ..main_window import MainWindow
 
 PARKED_MIME = "application/x-waymark-parked"
 _ITEMS = "QListWidget::item { padding: 6px; color: #1B1F23; }"
@@ -90,7 +93,7 @@ class ParkedList(QListWidget):
 class ParkingLot(QObject):
     """The parking lot of the window's session (kept as `window.workshop.parking`)."""
 
-    def __init__(self, window: Any) -> None:
+    def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
         self.window = window
         self.ids: list[str] = []

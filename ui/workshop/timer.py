@@ -19,7 +19,7 @@ import time
 import wave
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QObject, QPoint, QRect, QRectF, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import (
@@ -45,6 +45,9 @@ from PySide6.QtWidgets import (
 
 from journey.errors import InvalidEdit
 from paint.qt_text import ensure_fonts
+
+if TYPE_CHECKING:  # types only: the window imports this module
+    from ..main_window import MainWindow
 
 PRESETS = (1, 3, 5, 10, 15)  # minutes
 CORNERS = ("top-right", "top-left", "bottom-right", "bottom-left")
@@ -444,7 +447,7 @@ class TimerOverlay(QWidget):
 class WorkshopTimer(QObject):
     """The timer of a window (kept as `window.workshop.timer`): menu, overlay, sound."""
 
-    def __init__(self, window: Any) -> None:
+    def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
         self.window = window
         self.countdown = Countdown(self)

@@ -9,7 +9,7 @@ Present buttons to the toolbar.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QMenu, QSizePolicy, QToolButton
 
@@ -19,8 +19,11 @@ from ..voting.voting import Voting
 from .parking_lot import ParkingLot
 from .timer import WorkshopTimer
 
+if TYPE_CHECKING:  # types only: the window imports this module
+    from ..main_window import MainWindow
 
-def install(window: Any) -> None:
+
+def install(window: MainWindow) -> None:
     """Add the workshop tools' actions, menus, bars and docks to the main window."""
     window.workshop = WorkshopTools(window)
 
@@ -28,7 +31,7 @@ def install(window: Any) -> None:
 class WorkshopTools:
     """One window's tools; each is also reachable on its own for tests."""
 
-    def __init__(self, window: Any) -> None:
+    def __init__(self, window: MainWindow) -> None:
         self.window = window
         self.voting = Voting(window)
         self.timer = WorkshopTimer(window)
