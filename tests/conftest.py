@@ -18,6 +18,37 @@ import pytest  # noqa: E402
 from journey.demo import add_demo_session  # noqa: E402
 from storage import Library  # noqa: E402
 
+# -- the `gui` marker: `pytest -m "not gui"` runs the Qt-free tests alone -----------------
+
+GUI_FOLDERS = ("canvas", "ui", "realwin")  # tests/<folder>/: every test there is a Qt test
+QT_FIXTURES = {"qtbot", "qapp", "qapp_args", "qapp_cls", "open_window", "settings"}
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark `gui` every test in a Qt folder and every test using a Qt fixture (pytest-qt's
+    or this file's), so the layers below the UI are tested in seconds without Qt."""
+    tests = Path(__file__).resolve().parent
+    for item in items:
+        path = Path(str(item.path)).resolve()
+        folder = path.relative_to(tests).parts[0] if path.is_relative_to(tests) else ""
+        if folder in GUI_FOLDERS or QT_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.gui)
+
+
+@pytest.fixture(autouse=True)
+def _no_qt_application_without_gui(request: pytest.FixtureRequest):
+    """With `-m "not gui"`, a test that makes a Qt application is a Qt test not marked
+    `gui`: fail it, so the Qt-free run stays free of Qt widgets."""
+    yield
+    if "not gui" not in (request.config.getoption("markexpr") or ""):
+        return
+    if "PySide6.QtCore" not in sys.modules:
+        return
+    from PySide6.QtCore import QCoreApplication
+
+    assert QCoreApplication.instance() is None, (
+        f"{request.node.nodeid} made a Qt application: mark it `gui` (tests/conftest.py)")
+
 
 @pytest.fixture
 def library(tmp_path: Path):
@@ -47,6 +78,8 @@ def _release_clipboard_at_exit():
     """Tests copy notes to the clipboard; hand it a Qt-made copy before Python exits
     (what the app does on quit), or Qt's exit handlers crash on PySide's object."""
     yield
+    if "PySide6.QtGui" not in sys.modules:  # no Qt in this run (`-m "not gui"`): no clipboard
+        return
     from ui.notes.clipboard import release_clipboard
 
     release_clipboard()
@@ -95,6 +128,8 @@ def _no_windows_left():
     """Delete each test's main windows before the next test, so a test that looks at
     every top-level MainWindow never meets another test's (kept alive by a cycle)."""
     yield
+    if "PySide6.QtWidgets" not in sys.modules:  # no Qt loaded yet, so no window either
+        return
     from PySide6.QtCore import QEvent
     from PySide6.QtWidgets import QApplication
 
