@@ -14,7 +14,7 @@ from canvas.view import MAX_ZOOM, MapView
 from journey import ops
 from journey.layout import MapLayout, layout_map
 from journey.queries import load_map, maps_of
-from paint import qt_paint
+from paint import qt_paint, qt_text
 
 
 def _layout(library, session) -> MapLayout:
@@ -141,10 +141,10 @@ def test_rendered_note_has_its_colour(demo_scene):
 
 
 def test_cjk_text_uses_the_fallback_face(qapp):
-    runs = qt_paint.text_runs("咖啡 subscription", False, 10)
+    runs = qt_text.text_runs("咖啡 subscription", False, 10)
     families = {r.font.family() for r in runs}
-    assert qt_paint.ensure_fonts()["cjk"] in families
-    assert qt_paint.ensure_fonts()["sans"] in families
+    assert qt_text.ensure_fonts()["cjk"] in families
+    assert qt_text.ensure_fonts()["sans"] in families
 
 
 def test_far_zoom_draws_plain_notes(demo_scene):

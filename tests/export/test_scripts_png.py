@@ -83,7 +83,7 @@ PROBE = r"""
 import sys
 from PySide6.QtGui import QColor, QFont, QGuiApplication, QImage, QPainter
 app = QGuiApplication(["probe", "-platform", "offscreen"])
-from paint.qt_paint import ensure_fonts
+from paint.qt_text import ensure_fonts
 families = ensure_fonts()
 for text in sys.argv[1:]:
     image = QImage(400, 60, QImage.Format.Format_RGB32)
