@@ -1,7 +1,7 @@
 """Colour arithmetic for the palette tests: sRGB → CIELAB, CIEDE2000, CVD simulation.
 
 Pure Python, no dependencies, checked against published data in
-tests/test_note_palette.py:
+tests/paint/test_note_palette.py:
 
 - CIEDE2000 exactly as in G. Sharma, W. Wu and E. N. Dalal, "The CIEDE2000
   color-difference formula: implementation notes, supplementary test data, and

@@ -1,6 +1,6 @@
 """A library with one note per writing system, exported by the real CLI with no system fonts.
 
-Shared by tests/test_scripts_pdf.py and tests/test_scripts_png.py. The CLI runs
+Shared by tests/export/test_scripts_pdf.py and tests/export/test_scripts_png.py. The CLI runs
 with FONTCONFIG_FILE pointing at a configuration that lists no font folders, so
 neither Qt nor the PDF writer's fontconfig fallback can find a system font:
 whatever prints, prints from assets/fonts.

@@ -79,7 +79,7 @@ def test_the_mermaid_docs_example(library) -> None:
 
 
 def test_messy_lines() -> None:
-    # Every line is one Mermaid 12.3.0 accepts; see tests/test_mermaid_grammar.py.
+    # Every line is one Mermaid 12.3.0 accepts; see tests/storage/test_mermaid_grammar.py.
     journey = parse_mermaid(
         "%% comment before\n"
         "   journey   %% trailing\n"

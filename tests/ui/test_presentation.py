@@ -53,7 +53,7 @@ def test_step_through_the_stages_and_leave(qtbot, window):
     assert p.spotlight.stage_id == third.id
     assert p.spotlight.isVisible() and p.spotlight.scene() is window.scene
     assert len(p.spotlight.shaded) == len(window.layout.stages) - 1
-    # The view is zoomed onto the lit stage (tests/test_presentation_fit.py: how).
+    # The view is zoomed onto the lit stage (tests/ui/test_presentation_fit.py: how).
     seen = window.view.mapToScene(window.view.viewport().rect()).boundingRect()
     assert seen.left() <= third.rect.x and third.rect.right <= seen.right()
     assert p.caption.text().startswith("3 / 5")
