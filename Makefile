@@ -8,9 +8,9 @@ STAMP  := $(VENV)/.installed
 
 # What the real-window tests drive the app with (tests/realwin/): an X server,
 # a window manager, xdotool, ImageMagick's screenshots and Qt's xcb libraries;
-# LibreOffice Calc (soffice) opens exported CSV in tests/test_csv_edges.py; strace
-# shows the atomic writer's fsyncs in tests/test_atomic_writes.py; pdftotext
-# (poppler-utils) reads the PDFs' text layer back in tests/test_scripts_pdf.py.
+# LibreOffice Calc (soffice) opens exported CSV in tests/storage/test_csv_edges.py; strace
+# shows the atomic writer's fsyncs in tests/storage/test_atomic_writes.py; pdftotext
+# (poppler-utils) reads the PDFs' text layer back in tests/export/test_scripts_pdf.py.
 X_TOOLS   := Xvfb openbox xdotool wmctrl import soffice strace pdftotext
 APT_PKGS  := xvfb openbox xdotool wmctrl imagemagick x11-utils libxcb-cursor0 libxcb-icccm4 \
              libxcb-keysyms1 libxkbcommon-x11-0 libxcb-xinerama0 libxcb-randr0 \

@@ -3,7 +3,7 @@
 Every pair of fills differs by ΔE00 ≥ 20 in normal vision and ≥ 10 under
 protanopia, deuteranopia and tritanopia (Machado et al. 2009, severity 1.0),
 and the dark note ink keeps a contrast of at least 4.5:1 on each; the
-reasons for those floors are in tests/test_note_palette.py, which checks
+reasons for those floors are in tests/paint/test_note_palette.py, which checks
 them. Lightness is spread (Blue and Orange darker, Sky and Yellow lighter)
 because it is what survives a dichromat's view and a washed-out projector.
 The strong hues (lane stripes, curves, participants) are Okabe–Ito.

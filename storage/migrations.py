@@ -5,7 +5,7 @@ by any earlier Waymark upgrades through the same statements. All the steps run
 in one transaction with the version bump, under the write lock, and the version
 is read inside it: a crash mid-migration leaves the old schema intact, and two
 Waymarks opening the same library at once migrate it once (the second finds it
-done). `tests/test_storage.py` opens a library written by v1
+done). `tests/storage/test_storage.py` opens a library written by v1
 (`tests/fixtures/library-v1.sqlite`) and checks the result matches the
 SQLModel tables exactly.
 """
