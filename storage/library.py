@@ -117,7 +117,8 @@ def _is_damage(exc: BaseException) -> bool:
     code = getattr(cause, "sqlite_errorcode", 0) & 0xFF
     text = str(cause)
     return (code in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB)
-            or "malformed" in text or "Could not decode to UTF-8" in text)
+            or "malformed" in text or "Could not decode to UTF-8" in text
+            or "no such column" in text or "no such table" in text)
 
 
 def retry_busy(attempt: Callable[[], R], seconds: float = BUSY_RETRY_SECONDS) -> R:
@@ -244,6 +245,21 @@ def _classify(path: Path, app_id: int, version: int, tables: set[str]) -> Probe:
     return Probe(exists=True, version=version, stamped=ours)
 
 
+def _check_columns(path: Path, conn: sqlite3.Connection) -> None:
+    """A flipped byte in a CREATE statement can rename a column and still pass
+    `quick_check`; every query would then fail. Compare with the models once."""
+    from sqlmodel import SQLModel
+
+    import journey.models  # noqa: F401  (registers the tables in SQLModel.metadata)
+
+    for name, table in SQLModel.metadata.tables.items():
+        have = {row[1] for row in conn.execute(f'PRAGMA table_info("{name}")')}
+        missing = sorted(c.name for c in table.columns if c.name not in have)
+        if missing:
+            raise LibraryError(f"library {path} is damaged: the table {name} has lost "
+                               f"its column {missing[0]}; restore it from a backup")
+
+
 def _tables(conn: sqlite3.Connection) -> set[str]:
     rows = conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()
     return {name for (name,) in rows}
@@ -277,7 +293,10 @@ def probe(path: Path) -> Probe:
             if [r[0] for r in rows] != ["ok"]:
                 raise LibraryError(f"library {path} is damaged ({_one_line(str(rows[0][0]))});"
                                    " restore it from a backup")
-            return _classify(path, app_id, version, _tables(conn))
+            found = _classify(path, app_id, version, _tables(conn))
+            if found.exists and version == LATEST:
+                _check_columns(path, conn)
+            return found
         finally:
             conn.close()
 
