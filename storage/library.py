@@ -285,6 +285,11 @@ def probe(path: Path) -> Probe:
     def look() -> Probe:
         conn = _ro_connect(path)
         try:
+            # One read transaction for every value: a first open that commits its
+            # tables between two reads would otherwise look like tables without a
+            # version (another program's file).
+            conn.execute("BEGIN")
+            tables = _tables(conn)
             app_id = conn.execute("PRAGMA application_id").fetchone()[0]
             version = schema_version(conn)
             if app_id not in (0, APPLICATION_ID):
@@ -293,11 +298,13 @@ def probe(path: Path) -> Probe:
             if [r[0] for r in rows] != ["ok"]:
                 raise LibraryError(f"library {path} is damaged ({_one_line(str(rows[0][0]))});"
                                    " restore it from a backup")
-            found = _classify(path, app_id, version, _tables(conn))
+            found = _classify(path, app_id, version, tables)
             if found.exists and version == LATEST:
                 _check_columns(path, conn)
             return found
         finally:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
             conn.close()
 
     return retry_busy(look)

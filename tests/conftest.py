@@ -17,6 +17,7 @@ import pytest  # noqa: E402
 
 from journey.demo import add_demo_session  # noqa: E402
 from storage import Library  # noqa: E402
+from tests.unprivileged import reachable_checkout  # noqa: E402, F401  (a fixture)
 
 # -- the `gui` marker: `pytest -m "not gui"` runs the Qt-free tests alone -----------------
 

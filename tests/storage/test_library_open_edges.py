@@ -29,6 +29,7 @@ from journey.queries import list_sessions
 from storage import Library, LibraryError, LibraryReadOnly
 from storage.library import APPLICATION_ID, BUSY_TIMEOUT_MS
 from storage.migrations import LATEST
+from tests.unprivileged import as_nobody
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURE_V1 = ROOT / "tests" / "fixtures" / "library-v1.sqlite"
@@ -341,17 +342,8 @@ def test_cli_lists_and_exports_a_read_only_library(tmp_path: Path):
     assert path.read_bytes() == before
 
 
-def as_nobody() -> list[str] | None:
-    """A command prefix that runs as an unprivileged user (root ignores file modes)."""
-    if os.geteuid() != 0:
-        return []
-    setpriv = shutil.which("setpriv")
-    if setpriv is None:
-        return None
-    return [setpriv, "--reuid=nobody", "--regid=nogroup", "--clear-groups"]
-
-
 @pytest.mark.parametrize("folder_writable", [True, False])
+@pytest.mark.usefixtures("reachable_checkout")
 def test_unwritable_library_opens_read_only_by_itself(tmp_path: Path, folder_writable: bool):
     """A 0444 library (and one in a folder that is not writable), opened by a user who
     cannot write it: `list` and `export json` work, an edit is one line."""

@@ -13,21 +13,19 @@ import sys
 import tempfile
 from pathlib import Path
 
+import pytest
+
 from journey.demo import add_demo_session
 from storage import Library
+from tests.unprivileged import as_nobody
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _as_nobody() -> list[str]:
-    if os.geteuid() != 0:
-        return []
-    setpriv = shutil.which("setpriv")
-    assert setpriv, "setpriv (util-linux) is needed to run the app as an unprivileged user"
-    return [setpriv, "--reuid=nobody", "--regid=nogroup", "--clear-groups"]
-
-
+@pytest.mark.usefixtures("reachable_checkout")
 def test_a_library_in_a_read_only_folder_opens_read_only() -> None:
+    prefix = as_nobody()
+    assert prefix is not None, "setpriv (util-linux) is needed to run the app as nobody"
     folder = Path(tempfile.mkdtemp(prefix="waymark-ro-app-"))
     home = Path(tempfile.mkdtemp(prefix="waymark-ro-home-"))
     try:
@@ -47,7 +45,7 @@ def test_a_library_in_a_read_only_folder_opens_read_only() -> None:
                "PYTHONPATH": str(ROOT), "WAYMARK_STARTUP_PROBE": str(probe),
                "WAYMARK_STARTUP_PROBE_QUIT": "1"}
         env.pop("WAYMARK_DB", None)
-        out = subprocess.run([*_as_nobody(), sys.executable, str(ROOT / "main.py"),
+        out = subprocess.run([*prefix, sys.executable, str(ROOT / "main.py"),
                               "--db", str(db)], cwd=str(home), env=env,
                              capture_output=True, text=True, timeout=60)
         assert out.returncode == 0, out.stderr[-3000:]
