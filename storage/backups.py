@@ -267,6 +267,8 @@ def make_backup(db_path: str | os.PathLike[str], keep: int = DEFAULT_KEEP,
     while dest.exists():
         n += 1
         dest = folder / f"{db_path.stem}-{stamp}-{n}.sqlite"
+    # The probe's quick_check is the one this start pays for: a sound library is
+    # not checked again here, only a damaged one is looked at for its wording.
     try:
         if not probe(db_path).exists:
             return BackupResult(None, reason="there is no library yet")
@@ -274,8 +276,8 @@ def make_backup(db_path: str | os.PathLike[str], keep: int = DEFAULT_KEEP,
         if "damaged" not in str(exc):  # another program's file: not ours to copy,
             # nor to open writably (its close could checkpoint into it)
             return BackupResult(None, reason=_one_line(exc))
-    problem = problem_of(db_path)
-    if problem is not None:  # copying it would only push a good copy out
+        problem = problem_of(db_path) or _one_line(exc)
+        # copying it would only push a good copy out
         return BackupResult(None, reason=f"the library is damaged ({problem}); "
                             "no backup was made", damaged=True)
     try:
