@@ -11,7 +11,19 @@ from .curves import (
     set_map_scale,
     set_stage_score,
 )
-from .notes import NewNote, add_note, add_notes, delete_note, edit_note, move_note, normalise_tags
+from .notes import (
+    NewNote,
+    Placement,
+    add_note,
+    add_notes,
+    block_order,
+    delete_note,
+    edit_note,
+    move_note,
+    move_notes,
+    normalise_tags,
+    place_notes,
+)
 from .parking import (
     delete_parked_note,
     edit_parked_note,
@@ -98,7 +110,7 @@ __all__ = [
     "delete_persona", "map_snapshot", "move_map", "set_map_persona",
     "delete_template", "list_templates", "save_map_as_template", "start_session",
     "add_map_from_template", "participant_votes", "reassign_votes",
-    "NewNote", "add_notes",
+    "NewNote", "add_notes", "Placement", "block_order", "move_notes", "place_notes",
 ]
 
 

@@ -1,10 +1,10 @@
-"""Note operations: add, edit, move, delete and restore sticky notes."""
+"""Note operations: add, edit, move (one note or a block), delete and restore sticky notes."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import insert
 from sqlmodel import Session as Db
@@ -29,6 +29,7 @@ EDITABLE_FIELDS = (
     "text", "colour", "tags", "author", "owner", "priority", "impact", "effort", "status",
 )
 PRIORITIES = ("", "low", "medium", "high")
+Cell = tuple[str, str]
 STATUSES = ("", "open", "in progress", "done")
 
 
@@ -200,6 +201,113 @@ def move_note(
     db.add(note)
     db.flush()
     return old
+
+
+class Placement(NamedTuple):
+    """Where a note sits: its cell and its index there. A block move returns the old
+    ones, and `place_notes` puts the notes back from them."""
+
+    note_id: str
+    stage_id: str
+    lane_id: str
+    position: int
+
+
+def block_order(order: Mapping[Cell, Sequence[str]], block: Sequence[str], cell: Cell,
+                index: int | None) -> dict[Cell, list[str]]:
+    """The cells' note orders once `block` moves, in its order, before the `index`-th
+    of `cell`'s other notes (None or past the end = last, below 0 = first).
+
+    Pure, so the UI can tell a drop that changes nothing without writing; every
+    other note keeps its order, which is what lets `place_notes` undo exactly."""
+    moving = set(block)
+    out = {c: [i for i in ids if i not in moving] for c, ids in order.items()}
+    others = out.setdefault(cell, [])
+    at = len(others) if index is None else max(0, min(index, len(others)))
+    others[at:at] = block
+    return out
+
+
+def _listed_notes(db: Db, note_ids: Sequence[str]) -> list[Note]:
+    notes: dict[str, Note] = {}
+    for note_id in note_ids:
+        if note_id in notes:
+            raise InvalidEdit(f"note {note_id} is listed twice")
+        notes[note_id] = get(db, Note, note_id)
+    return list(notes.values())
+
+
+def _same_map(stage: Stage, note: Note) -> None:
+    if stage.map_id != note.map_id:
+        raise InvalidEdit("a note can only move within its map (cut and paste across maps)")
+
+
+def _reorder(db: Db, notes: list[Note], cells: set[Cell],
+             arrange: Callable[[dict[Cell, list[str]]], dict[Cell, list[str]]]
+             ) -> list[Placement]:
+    """Read the cells of `notes` and `cells` once, renumber them densely in the order
+    `arrange(order)` gives; the notes' placements before."""
+    rows = _cell_notes(db, cells | {(n.stage_id, n.lane_id) for n in notes})
+    order = {c: [n.id for n in ns] for c, ns in rows.items()}
+    index = {n.id: i for ns in rows.values() for i, n in enumerate(ns)}
+    old = [Placement(n.id, n.stage_id, n.lane_id, index[n.id]) for n in notes]
+    by_id = {n.id: n for ns in rows.values() for n in ns}
+    moving, stamp = {n.id for n in notes}, now_iso()
+    for (stage_id, lane_id), ids in arrange(order).items():
+        for i, note_id in enumerate(ids):
+            note = by_id[note_id]
+            if (note.stage_id, note.lane_id, index[note_id]) != (stage_id, lane_id, i) \
+                    and note_id in moving:
+                note.updated_at = stamp
+            note.stage_id, note.lane_id = stage_id, lane_id
+            if note.position != i:
+                note.position = i
+    db.flush()
+    return old
+
+
+def move_notes(db: Db, note_ids: Sequence[str], stage_id: str, lane_id: str,
+               index: int | None = None) -> list[Placement]:
+    """Move notes, in the order given, as one block before the `index`-th of the cell's
+    other notes (None = at the end); returns their old placements for `place_notes`.
+
+    One operation for a drop of several notes: their cells are read once and
+    every touched cell stays numbered 0..n-1, wherever the notes came from
+    (the target cell included)."""
+    notes = _listed_notes(db, note_ids)
+    stage, _ = _check_cell(db, stage_id, lane_id)
+    for note in notes:
+        _same_map(stage, note)
+    if not notes:
+        return []
+    ids = [n.id for n in notes]
+    return _reorder(db, notes, {(stage_id, lane_id)},
+                    lambda order: block_order(order, ids, (stage_id, lane_id), index))
+
+
+def place_notes(db: Db, placements: Iterable[Placement | tuple[str, str, str, int]]
+                ) -> list[Placement]:
+    """Put notes at the given placements; returns where they were (so it is its own undo).
+
+    The other notes of every touched cell keep their order and fill the rest, so
+    the placements a `move_notes` returned restore every position it changed."""
+    wanted = [Placement(*p) for p in placements]
+    notes = _listed_notes(db, [p.note_id for p in wanted])
+    cells: dict[Cell, Stage] = {}
+    for p, note in zip(wanted, notes, strict=True):
+        key = (p.stage_id, p.lane_id)
+        if key not in cells:
+            cells[key] = _check_cell(db, *key)[0]
+        _same_map(cells[key], note)
+
+    def arrange(order: dict[Cell, list[str]]) -> dict[Cell, list[str]]:
+        placing = {p.note_id for p in wanted}
+        out = {c: [i for i in ids if i not in placing] for c, ids in order.items()}
+        for p in sorted(wanted, key=lambda p: p.position):  # each lands where it was
+            out.setdefault((p.stage_id, p.lane_id), []).insert(max(0, p.position), p.note_id)
+        return out
+
+    return _reorder(db, notes, set(cells), arrange) if notes else []
 
 
 def delete_note(db: Db, note_id: str) -> list[tuple[str, dict[str, Any]]]:
