@@ -1,12 +1,13 @@
 """Dragging notes: the items follow the pointer, the drop target is shown, and the
-result is a plan of moves. Nothing here writes to storage.
+result is where the notes go. Nothing here writes to storage.
 
 A drag moves the selected `NoteItem`s live with `setPos` (cheap: no layout,
 no commit) and shows a `DropIndicator` — the cell under the pointer and an
 insertion bar between its notes. On release `finish` puts every item back at
 its layout position and returns the `DropTarget`; the UI turns it into ONE
-`move_notes` command, whose new layout then moves the items for real. Esc or
-a release outside every cell is `cancel`: the notes snap back.
+`move_notes` command (one block move, `journey.ops.move_notes`), whose new
+layout then moves the items for real. Esc or a release outside every cell is
+`cancel`: the notes snap back.
 
 The slot geometry (`grid`, `slot_rect`, `slot_index`) mirrors how
 `journey.layout` flows notes through a cell, so the bar sits exactly where
@@ -116,37 +117,6 @@ def reading_order(layout: MapLayout, ids: list[str]) -> list[str]:
     return sorted(ids, key=key)
 
 
-def plan_moves(order: dict[Cell, list[str]], dragged: list[str], cell: Cell,
-               index: int | None) -> list[tuple[str, Cell, int]]:
-    """Moves that put `dragged`, in order, as one block before the `index`-th of the
-    cell's other notes (None = at the end), in the step-by-step form `move_notes` takes.
-
-    Each move's index is counted after the note left its old place, as
-    `journey.ops.move_note` does, so the plan is right even when some dragged
-    notes already sit in the target cell."""
-    sim = {c: list(ids) for c, ids in order.items()}
-    others = [i for i in sim.get(cell, []) if i not in set(dragged)]
-    anchor = others[index] if index is not None and 0 <= index < len(others) else None
-    moves: list[tuple[str, Cell, int]] = []
-    previous: str | None = None
-    for note_id in dragged:
-        for ids in sim.values():
-            if note_id in ids:
-                ids.remove(note_id)
-                break
-        dest = sim.setdefault(cell, [])
-        if previous is not None:
-            at = dest.index(previous) + 1
-        elif anchor is not None:
-            at = dest.index(anchor)
-        else:
-            at = len(dest)
-        dest.insert(at, note_id)
-        moves.append((note_id, cell, at))
-        previous = note_id
-    return moves
-
-
 # -- the drag ------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -215,5 +185,5 @@ class NoteDrag:
         self.target = None
 
 
-__all__ = ["DropTarget", "NoteDrag", "bar_rect", "cell_at", "grid", "plan_moves",
+__all__ = ["DropTarget", "NoteDrag", "bar_rect", "cell_at", "grid",
            "reading_order", "slot_index", "slot_rect"]

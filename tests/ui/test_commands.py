@@ -52,7 +52,7 @@ def test_each_command_undoes_and_redoes_durably(doc):
     builders = [
         lambda: cmd.add_notes(doc, [dict(stage_id=s0, lane_id=actions, text="New", index=0)])[0],
         lambda: cmd.edit_note(doc, first, text="Edited text", colour="#A3E4C9"),
-        lambda: cmd.move_notes(doc, [(first, (s1, actions), 0)]),
+        lambda: cmd.move_notes(doc, [first], (s1, actions), 0),
         lambda: cmd.DeleteNotes(doc, [first]),
         lambda: cmd.rename_stage(doc, s0, "Discovery"),
         lambda: cmd.move_stage(doc, s0, 3),
@@ -100,7 +100,7 @@ def _random_command(doc: MapDocument, rng: random.Random):
     if kind == "move":
         picks = rng.sample(notes, k=min(len(notes), rng.randint(1, 3)))
         cell = (rng.choice(stages).id, rng.choice(lanes).id)
-        return cmd.move_notes(doc, [(n.id, cell, rng.choice([None, 0, 2])) for n in picks])
+        return cmd.move_notes(doc, [n.id for n in picks], cell, rng.choice([None, 0, 2]))
     if kind == "delete":
         return cmd.DeleteNotes(doc, [n.id for n in rng.sample(notes, k=min(2, len(notes)))])
     if kind == "stage":

@@ -74,7 +74,7 @@ def _random_step(doc: Any, stack: Any, rng: random.Random, cmd: Any) -> None:
     elif kind == "move":
         moving = rng.sample(notes, min(len(notes), rng.choice([1, 2, 3])))
         n = len(data.notes.get(cell, []))
-        command = cmd.move_notes(doc, [(m.id, cell, rng.randint(0, n)) for m in moving])
+        command = cmd.move_notes(doc, [m.id for m in moving], cell, rng.randint(0, n))
     elif kind == "delete":
         command = cmd.DeleteNotes(doc, [m.id for m in rng.sample(notes, min(2, len(notes)))])
     elif kind == "colour":

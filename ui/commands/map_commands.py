@@ -153,27 +153,26 @@ def edit_notes(doc: MapDocument, note_ids: list[str], label: str, **fields: Any
     return OpCommand(doc, label, redo, undo, cells) if redo else None
 
 
-def move_notes(doc: MapDocument, moves: list[tuple[str, Cell, int | None]],
-               text: str = "Move note") -> OpCommand | None:
-    """Move notes, in order, each to (cell, index). Undo moves them back in reverse."""
-    redo, undo, cells = [], [], set()
-    # Simulate the moves on a copy of the cell orders to know each note's old place.
-    order: dict[Cell, list[str]] = {c: [n.id for n in notes] for c, notes in doc.data.notes.items()}
-    for note_id, (stage_id, lane_id), index in moves:
-        src = next((c for c, ids in order.items() if note_id in ids), None)
-        if src is None:
-            continue
-        old_index = order[src].index(note_id)
-        order[src].remove(note_id)
-        dest = order.setdefault((stage_id, lane_id), [])
-        new_index = len(dest) if index is None else max(0, min(index, len(dest)))
-        dest.insert(new_index, note_id)
-        if src == (stage_id, lane_id) and old_index == new_index:
-            continue
-        redo.append(call(ops.move_note, note_id, stage_id, lane_id, new_index))
-        undo.insert(0, call(ops.move_note, note_id, src[0], src[1], old_index))
-        cells.update({src, (stage_id, lane_id)})
-    return OpCommand(doc, text, redo, undo, cells) if redo else None
+class MoveNotes(OpCommand):
+    """A block of notes moved by `ops.move_notes`; undo is one `ops.place_notes` with
+    the placements the move returned (the library's truth, not the window's copy)."""
+
+    def do(self) -> None:
+        (old,) = self.doc.run(ops.batch, self.redo_calls, cells=self.cells)
+        self.undo_calls = [call(ops.place_notes, old)]
+
+
+def move_notes(doc: MapDocument, note_ids: list[str], cell: Cell, index: int | None = None,
+               text: str = "Move note") -> MoveNotes | None:
+    """Move notes, in order, as one block before the `index`-th of the cell's other
+    notes (None = at the end); None when nothing would move."""
+    ids = [i for i in dict.fromkeys(note_ids) if doc.note(i) is not None]
+    order = {c: [n.id for n in notes] for c, notes in doc.data.notes.items() if notes}
+    after = ops.block_order(order, ids, cell, index)
+    if not ids or {c: v for c, v in after.items() if v} == order:
+        return None
+    cells = {doc.cell_of(i)[0] for i in ids} | {cell}  # type: ignore[index]
+    return MoveNotes(doc, text, [call(ops.move_notes, ids, cell[0], cell[1], index)], [], cells)
 
 
 class DeleteNotes(Command):

@@ -26,7 +26,7 @@ from shiboken6 import isValid
 
 from canvas.cell_cursor import CellCursor
 from canvas.drop_indicator import DropIndicator
-from canvas.note_drag import DropTarget, plan_moves, reading_order, slot_rect
+from canvas.note_drag import DropTarget, reading_order, slot_rect
 from canvas.note_editor import NoteEditor
 from journey import navigation as nav
 from journey.palette import PALETTE, note_colour_for_kind
@@ -498,10 +498,8 @@ class NoteActions(QObject):
     # -- moving (the drop of a drag) ------------------------------------------------------------
     def drop(self, ids: list[str], target: DropTarget) -> bool:
         """One command placing `ids`, in order, at the target; False when nothing moves."""
-        order = {c: [n.id for n in notes] for c, notes in self.doc.data.notes.items()}
-        moves = plan_moves(order, ids, target.cell, target.index)
         text = "Move note" if len(ids) == 1 else f"Move {len(ids)} notes"
-        pushed = self.window.push(cmd.move_notes(self.doc, moves, text))
+        pushed = self.window.push(cmd.move_notes(self.doc, ids, target.cell, target.index, text))
         self.set_current_cell(target.cell)
         return pushed
 
