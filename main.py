@@ -100,7 +100,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         return _import_csv(args, path)
     if kind == "mermaid":
         return _import_mermaid(args, path)
-    from storage.interchange import import_session, read_json_file
+    from formats.session_json import import_session, read_json_file
 
     doc = read_json_file(path)
     with _library(args) as lib:
@@ -110,8 +110,8 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def _import_csv(args: argparse.Namespace, path: Path) -> int:
+    from formats.csv_notes import import_csv
     from journey.queries import find_map
-    from storage.csv_notes import import_csv
 
     if not args.session or not args.map:
         raise CliError("waymark import csv: give --session SESSION and --map MAP")
@@ -134,7 +134,7 @@ def _import_csv(args: argparse.Namespace, path: Path) -> int:
 
 
 def _import_mermaid(args: argparse.Namespace, path: Path) -> int:
-    from storage.mermaid import import_mermaid, read_mermaid_file
+    from formats.mermaid import import_mermaid, read_mermaid_file
 
     text = read_mermaid_file(path)
     with _library(args) as lib:
@@ -147,7 +147,7 @@ def _import_mermaid(args: argparse.Namespace, path: Path) -> int:
 
 
 def cmd_export_json(args: argparse.Namespace) -> int:
-    from storage.interchange import write_session_json
+    from formats.session_json import write_session_json
 
     with _library(args) as lib:
         session = _session(lib, args.session)
@@ -168,7 +168,7 @@ def cmd_export_report(args: argparse.Namespace) -> int:
 
 
 def cmd_export_csv(args: argparse.Namespace) -> int:
-    from storage.csv_notes import export_csv
+    from formats.csv_notes import export_csv
 
     with _library(args) as lib:
         session = _session(lib, args.session)
@@ -188,8 +188,8 @@ def cmd_export_markdown(args: argparse.Namespace) -> int:
 
 
 def cmd_export_mermaid(args: argparse.Namespace) -> int:
+    from formats.mermaid import export_mermaid_file
     from journey.queries import find_map
-    from storage.mermaid import export_mermaid_file
 
     with _library(args) as lib:
         session = _session(lib, args.session)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from storage.photos import PhotoError, check_photo_bytes
+from formats.persona_photo import PhotoError, check_photo_bytes
 
 
 @lru_cache(maxsize=32)

@@ -1,4 +1,5 @@
-"""Durable storage of the journey model: SQLite library, migrations, file formats."""
+"""Durable storage of the journey model: the SQLite library, migrations, backups,
+atomic writes and paths (the interchange file formats are in formats/)."""
 
 from .library import Library, LibraryBusy, LibraryError, LibraryReadOnly
 from .paths import default_library_path, library_path

@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent
 #: Packages and modules a start must not import: each is needed only when the user
 #: exports, imports, duplicates or picks a photo (Pillow: also for library thumbnails).
 NOT_AT_START = ("PIL", "pypdf", "reportlab",
-                "storage.interchange", "storage.duplicate", "export.poster_pdf",
+                "formats.session_json", "formats.session_copy", "export.poster_pdf",
                 "export.report_pdf")
 
 

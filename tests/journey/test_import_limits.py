@@ -16,11 +16,11 @@ from typing import Any
 import pytest
 from PIL import Image
 
+from formats.session_json import FormatError, import_session, validate
 from journey import ops
 from journey.errors import InvalidEdit, WaymarkError
 from journey.limits import MAX_NAME, MAX_TAGS, MAX_TEXT, TEXT_FIELDS
 from storage import Library
-from storage.interchange import FormatError, import_session, validate
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -1,6 +1,6 @@
 """Every free-text field has the same limit in every way into a library.
 
-The JSON import refuses an over-long author or curve name (storage/interchange_models);
+The JSON import refuses an over-long author or curve name (formats/session_json_models);
 the operations the window and the CLI call must refuse the same, in one line, and
 write nothing."""
 

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from benchmarks.generate import generate_session
+from formats.session_json import write_session_json
 from storage import Library
-from storage.interchange import write_session_json
 
 ROOT = Path(__file__).resolve().parents[2]
 BIG = 15_000

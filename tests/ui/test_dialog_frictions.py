@@ -83,9 +83,9 @@ def _card_titles(page) -> dict[str, str]:
 
 
 def test_imported_and_duplicated_copies_are_told_apart_on_the_cards(qtbot, window, tmp_path):
+    from formats.session_copy import duplicate_session
+    from formats.session_json import import_json_file, write_session_json
     from journey import ops
-    from storage.duplicate import duplicate_session
-    from storage.interchange import import_json_file, write_session_json
 
     library = window.library
     original = library.run(ops.create_session, LONG, date="2026-11-20", facilitator="Sam")

@@ -14,10 +14,10 @@ from PySide6.QtCore import QLocale, QMimeData, QPoint, QPointF, QSettings, Qt, Q
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication, QPushButton
 
+from formats.csv_notes import csv_rows
 from journey import ops
 from journey.models import LaneKind
 from journey.queries import list_sessions, load_map, maps_of
-from storage.csv_notes import csv_rows
 from ui.exchange.exchange_dialogs import default_paper, missing_question
 from ui.main_window import MainWindow
 

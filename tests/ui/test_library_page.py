@@ -342,7 +342,7 @@ def _fill(library, session_id: str, texts: dict[str, list[str]], scores: list[fl
 
 def test_library_screenshot(qtbot, three, settings, tmp_path):
     """The page as the user sees it; WAYMARK_SCREENSHOTS=1 writes docs/screenshot-library.png."""
-    from storage.mermaid import import_mermaid
+    from formats.mermaid import import_mermaid
 
     library, demo, a, b = three
     root = Path(__file__).resolve().parents[2]

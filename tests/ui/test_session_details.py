@@ -18,7 +18,7 @@ from journey.queries import load_map
 from ui.library.session_details import SessionDetailsDialog
 from ui.main_window import MainWindow
 
-from ..storage.test_photos import bomb_png, truncated_jpeg
+from ..formats.test_persona_photo import bomb_png, truncated_jpeg
 
 
 @pytest.fixture

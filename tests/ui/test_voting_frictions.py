@@ -11,7 +11,7 @@ from PySide6.QtCore import QSettings, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
-from storage.interchange import write_session_json
+from formats.session_json import write_session_json
 from ui.main_window import MainWindow
 
 from .test_voting_ui import FEE, PAUSE, SMS, click_note, note_id, start

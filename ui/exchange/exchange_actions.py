@@ -99,7 +99,7 @@ class ImportCsvCommand(cmd.Command):
         if self.snapshot is not None:
             self.doc.run(ops.restore, self.snapshot)
             return
-        from storage.csv_notes import import_csv
+        from formats.csv_notes import import_csv
 
         self.result = self.doc.run(import_csv, self.path, self.session_id, self.doc.map_id,
                                    create_missing=self.create_missing)
@@ -317,7 +317,7 @@ class ExchangeTools(QObject):
 
     def export_csv_to(self, path: Path, all_maps: bool = False) -> int | None:
         """Write the notes of this map (or all maps) as CSV; returns the rows written."""
-        from storage.csv_notes import export_csv
+        from formats.csv_notes import export_csv
 
         w = self.window
         if self._session_title() is None or (not all_maps and not self._map_ready()):
@@ -337,7 +337,7 @@ class ExchangeTools(QObject):
                                  self.window.session_id, Path(path))[0]
 
     def export_mermaid_to(self, path: Path) -> str | None:
-        from storage.mermaid import export_mermaid_file
+        from formats.mermaid import export_mermaid_file
 
         if self._session_title() is None or not self._map_ready():
             return None
@@ -345,7 +345,7 @@ class ExchangeTools(QObject):
                                  self.window.map_id, Path(path))[1]
 
     def export_json_to(self, path: Path) -> Path | None:
-        from storage.interchange import write_session_json
+        from formats.session_json import write_session_json
 
         if self._session_title() is None:
             return None
@@ -391,7 +391,7 @@ class ExchangeTools(QObject):
         If the file names stages or lanes the map lacks, `create_missing=None`
         asks whether to create them; True or False answers for the user.
         Returns the CsvImportResult, or None when nothing was imported."""
-        from storage.csv_notes import parse_csv, read_csv_file
+        from formats.csv_notes import parse_csv, read_csv_file
 
         w, path = self.window, Path(path)
         if not self._map_ready():
@@ -430,7 +430,7 @@ class ExchangeTools(QObject):
 
     def import_mermaid_from(self, path: Path) -> Any:
         """A new session from a Mermaid journey diagram, opened; its warnings shown."""
-        from storage.mermaid import import_mermaid, parse_mermaid, read_mermaid_file
+        from formats.mermaid import import_mermaid, parse_mermaid, read_mermaid_file
 
         w, path = self.window, Path(path)
         try:
@@ -456,7 +456,7 @@ class ExchangeTools(QObject):
 
     def import_json_from(self, path: Path) -> Any:
         """A session file (Waymark JSON) as a new session, opened."""
-        from storage.interchange import import_json_file
+        from formats.session_json import import_json_file
 
         w, path = self.window, Path(path)
         try:

@@ -451,7 +451,7 @@ class LibraryPage(LibraryPageInput, QWidget):
     def duplicate(self, session_id: str | None) -> str | None:
         if session_id is None:
             return None
-        from storage.duplicate import duplicate_session  # its JSON models: not at start-up
+        from formats.session_copy import duplicate_session  # its JSON models: not at start-up
 
         copy = self._run(duplicate_session, session_id)
         if copy is FAILED:

@@ -33,10 +33,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from formats.persona_photo import load_persona_photo
 from journey.errors import WaymarkError
 from journey.models import Participant, Persona
 from journey.queries import ordered
-from storage.photos import load_persona_photo
 
 from ..commands import session_commands as sc
 from ..preferences import Preferences

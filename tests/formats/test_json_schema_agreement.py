@@ -24,8 +24,8 @@ from hypothesis_jsonschema import from_schema
 from jsonschema import Draft202012Validator
 from PIL import Image
 
+from formats.session_json import SCHEMA_PATH, FormatError, import_session, validate
 from storage import Library
-from storage.interchange import SCHEMA_PATH, FormatError, import_session, validate
 
 SCHEMA = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
 VALIDATOR = Draft202012Validator(SCHEMA, format_checker=Draft202012Validator.FORMAT_CHECKER)

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from storage.photos import MAX_SIDE, PhotoError, load_persona_photo
+from formats.persona_photo import MAX_SIDE, PhotoError, load_persona_photo
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 

@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
+from formats.csv_notes import CSV_COLUMNS, CSV_HEADER, export_csv, import_csv
 from journey import ops
 from journey.errors import WaymarkError
 from journey.models import Note, Vote
 from journey.queries import load_map, maps_of
-from storage.csv_notes import CSV_COLUMNS, CSV_HEADER, export_csv, import_csv
 
 
 def dump(library) -> str:

@@ -1,14 +1,14 @@
 """Waymark's JSON interchange: one whole session in a versioned, documented file.
 
 `export_session` reads a session into a plain dict whose fields follow the
-models in `interchange_models` (the format, documented in docs/FORMAT.md);
+models in `session_json_models` (the format, documented in docs/FORMAT.md);
 `dumps` serialises it deterministically, so exporting the same session twice,
 or exporting it again after a round trip through another library, gives the
 same bytes. `import_session` validates the whole document first and only then
 inserts rows, inside the caller's transaction (`Library.run`), so a bad file
 leaves the library exactly as it was and a killed import leaves none of it.
 
-Run `python -m storage.interchange --write-schema` after changing the models
+Run `python -m formats.session_json --write-schema` after changing the models
 to regenerate docs/waymark-session.schema.json (a test compares the two).
 """
 
@@ -48,9 +48,9 @@ from journey.models import (
 from journey.ops.notes import normalise_tags
 from journey.palette import note_colour_for_kind
 from journey.queries import get, ordered
+from storage.atomic import write_text_atomic
 
-from .atomic import write_text_atomic
-from .interchange_models import (
+from .session_json_models import (
     FORMAT,
     FORMAT_VERSION,
     CurveDoc,
@@ -548,7 +548,7 @@ def schema_text() -> str:
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     if args != ["--write-schema"]:
-        print("usage: python -m storage.interchange --write-schema", file=sys.stderr)
+        print("usage: python -m formats.session_json --write-schema", file=sys.stderr)
         return 2
     write_text_atomic(SCHEMA_PATH, schema_text())
     print(f"wrote {SCHEMA_PATH}")

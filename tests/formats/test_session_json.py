@@ -18,13 +18,7 @@ from typing import Any
 import pytest
 from PIL import Image
 
-from journey import ops
-from journey.demo import add_demo_session
-from journey.errors import WaymarkError
-from journey.models import LaneKind, new_id
-from journey.templates import DEFAULT_TEMPLATE
-from storage import Library
-from storage.interchange import (
+from formats.session_json import (
     COPY_SUFFIX,
     SCHEMA_PATH,
     FormatError,
@@ -37,7 +31,13 @@ from storage.interchange import (
     validate,
     write_session_json,
 )
-from storage.interchange_models import WaymarkDoc
+from formats.session_json_models import WaymarkDoc
+from journey import ops
+from journey.demo import add_demo_session
+from journey.errors import WaymarkError
+from journey.models import LaneKind, new_id
+from journey.templates import DEFAULT_TEMPLATE
+from storage import Library
 
 ROOT = Path(__file__).resolve().parents[2]
 Doc = dict[str, Any]
@@ -209,7 +209,7 @@ def test_version_1_file_still_imports(library: Library) -> None:
 
 
 def test_duplicate_session_is_a_full_copy_with_fresh_ids(library: Library) -> None:
-    from storage.duplicate import duplicate_session
+    from formats.session_copy import duplicate_session
 
     session = library.run(build_rich_session)
     library.run(ops.trash_session, session.id)
@@ -372,7 +372,7 @@ def test_format_doc_example_is_valid_and_canonical(library: Library) -> None:
 def test_schema_file_matches_the_models() -> None:
     assert SCHEMA_PATH == ROOT / "docs" / "waymark-session.schema.json"
     assert SCHEMA_PATH.read_text(encoding="utf-8") == schema_text(), (
-        "regenerate it: python -m storage.interchange --write-schema")
+        "regenerate it: python -m formats.session_json --write-schema")
 
 
 # -- malformed files -----------------------------------------------------------------

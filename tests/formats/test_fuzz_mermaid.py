@@ -21,11 +21,11 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from formats.mermaid import export_mermaid, import_mermaid, parse_mermaid
 from journey import ops
 from journey.errors import WaymarkError
 from journey.queries import load_map
 from storage.library import Library
-from storage.mermaid import export_mermaid, import_mermaid, parse_mermaid
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -14,7 +14,7 @@ from journey.limits import clean_name
 from journey.models import Session, now_iso
 from journey.queries import get
 
-from .interchange import export_session, import_session, marked_title
+from .session_json import export_session, import_session, marked_title
 
 COPY_WORD = "copy"  # "Workshop (copy)", then "Workshop (copy 2)"
 

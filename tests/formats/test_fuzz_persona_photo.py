@@ -17,9 +17,9 @@ from hypothesis import strategies as st
 from PIL import Image
 from pypdf import PdfReader
 
+from formats.persona_photo import MAX_SIDE, PhotoError, check_photo_bytes, load_persona_photo
+from formats.session_json import FormatError, validate
 from journey.errors import WaymarkError
-from storage.interchange import FormatError, validate
-from storage.photos import MAX_SIDE, PhotoError, check_photo_bytes, load_persona_photo
 
 ROOT = Path(__file__).resolve().parents[2]
 # Pillow warns about the damaged TIFF and EXIF data these tests make on purpose.

@@ -11,7 +11,7 @@ first matching rule wins) reads tokens — `title …`, `accTitle: …`,
 `:data` — where `#` starts a comment, `;` is never allowed and line ends only
 separate statements. This module ports exactly that (JS `\\s`, `.` and `\\b`
 included) so that a file Mermaid accepts is accepted and one it rejects is
-refused, with the file's line number; `storage.mermaid` gives the statements
+refused, with the file's line number; `formats.mermaid` gives the statements
 their meaning. Each pass is linear in the text (long lines and blank runs
 cannot make it quadratic).
 

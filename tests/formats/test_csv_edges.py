@@ -17,11 +17,11 @@ import pytest
 from sqlalchemy import event
 from sqlmodel import select
 
+from formats.csv_notes import CSV_COLUMNS, CSV_HEADER, export_csv, import_csv
 from journey import ops
 from journey.errors import InvalidEdit, NotFound, WaymarkError
 from journey.models import Note
 from journey.queries import find_map, load_map, maps_of
-from storage.csv_notes import CSV_COLUMNS, CSV_HEADER, export_csv, import_csv
 
 # -- ops.add_notes ------------------------------------------------------------------
 

@@ -17,10 +17,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from formats.session_json import export_session, import_session, read_json_file
 from journey.demo import add_demo_session
 from journey.errors import WaymarkError
 from storage import Library
-from storage.interchange import export_session, import_session, read_json_file
 
 ROOT = Path(__file__).resolve().parents[2]
 FUZZ = settings(max_examples=120, deadline=None, derandomize=True,

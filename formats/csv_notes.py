@@ -48,8 +48,7 @@ from journey.models import (
 from journey.ops.notes import PRIORITIES, STATUSES, normalise_tags
 from journey.palette import PALETTE
 from journey.queries import find_map, load_map, maps_of
-
-from .atomic import write_bytes_atomic
+from storage.atomic import write_bytes_atomic
 
 CSV_COLUMNS: tuple[str, ...] = (
     "session", "map", "stage", "lane", "lane kind", "text", "colour", "tags", "author",

@@ -3,7 +3,7 @@
 These models are the one description of the format: `validate` checks files
 with them, `export_session` writes their fields in their declared order, and
 `docs/waymark-session.schema.json` is generated from them, so the schema and
-the importer agree (tests/storage/test_json_schema_agreement.py checks it with a real
+the importer agree (tests/formats/test_json_schema_agreement.py checks it with a real
 JSON Schema validator, both ways). Validation is strict (JSON types only, no
 coercion of "3" to 3; a whole number written 3.0 is 3, as JSON Schema says) and
 forbids unknown fields, so a typo in a hand-edited file is reported instead of
@@ -120,7 +120,7 @@ def is_date(value: str) -> bool:
 
 def _photo(value: str) -> str:
     """Base64 of a PNG that decodes in full; a big one is re-encoded smaller."""
-    from .photos import PhotoError, check_photo_bytes
+    from .persona_photo import PhotoError, check_photo_bytes
 
     try:
         raw = base64.b64decode(value, validate=True)

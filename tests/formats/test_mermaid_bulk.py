@@ -9,11 +9,11 @@ import sqlite3
 import pytest
 from sqlalchemy import event
 
+from formats.mermaid import import_mermaid
 from journey import ops
 from journey.errors import InvalidEdit, NotFound
 from journey.ops.curve_points_bulk import NewPoint, add_curve_points
 from journey.queries import load_map, maps_of
-from storage.mermaid import import_mermaid
 
 
 def _statements(library, fn) -> list[str]:

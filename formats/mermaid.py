@@ -6,7 +6,7 @@ whose curve has one point per task (the 1–5 score mapped onto the map's scale)
 and a participant per actor. Export writes a map back the same way, so
 import → export → import gives the same map.
 
-What is a diagram is Mermaid's to say: `storage.mermaid_grammar` reads the
+What is a diagram is Mermaid's to say: `formats.mermaid_grammar` reads the
 text exactly as mermaid 12.3.0 does (front matter, `%%{init}%%` directives,
 `%%` comments, `accTitle`/`accDescr`, `title`, `section`, tasks `name: score:
 actors`), so a file Mermaid accepts imports and one it rejects is refused with
@@ -355,7 +355,7 @@ def export_mermaid(db: Db, map_id: str) -> str:
 
 def export_mermaid_file(db: Db, map_id: str, path) -> str:
     """`export_mermaid` written atomically to `path` (UTF-8); returns the text."""
-    from .atomic import write_text_atomic
+    from storage.atomic import write_text_atomic
 
     text = export_mermaid(db, map_id)
     write_text_atomic(path, text)

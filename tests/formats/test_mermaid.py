@@ -7,16 +7,16 @@ from pathlib import Path
 
 import pytest
 
-from journey import ops
-from journey.errors import WaymarkError
-from journey.queries import load_map, maps_of
-from storage.mermaid import (
+from formats.mermaid import (
     export_mermaid,
     export_mermaid_file,
     import_mermaid,
     parse_mermaid,
     read_mermaid_file,
 )
+from journey import ops
+from journey.errors import WaymarkError
+from journey.queries import load_map, maps_of
 
 FIXTURES = sorted((Path(__file__).parents[1] / "fixtures" / "mermaid").glob("*.mmd"))
 
@@ -79,7 +79,7 @@ def test_the_mermaid_docs_example(library) -> None:
 
 
 def test_messy_lines() -> None:
-    # Every line is one Mermaid 12.3.0 accepts; see tests/storage/test_mermaid_grammar.py.
+    # Every line is one Mermaid 12.3.0 accepts; see tests/formats/test_mermaid_grammar.py.
     journey = parse_mermaid(
         "%% comment before\n"
         "   journey   %% trailing\n"

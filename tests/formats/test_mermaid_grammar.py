@@ -17,9 +17,9 @@ import sqlite3
 
 import pytest
 
+from formats.mermaid import export_mermaid, import_mermaid, parse_mermaid
 from journey.errors import WaymarkError
 from journey.queries import load_map
-from storage.mermaid import export_mermaid, import_mermaid, parse_mermaid
 
 J = "journey\n  section A\n    t: 3: me\n"
 BODY = J[len("journey\n"):]

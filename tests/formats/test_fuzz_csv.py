@@ -16,11 +16,11 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
+from formats.csv_notes import CSV_HEADER, import_csv
 from journey.demo import add_demo_session
 from journey.errors import WaymarkError
 from journey.queries import maps_of
 from storage import Library
-from storage.csv_notes import CSV_HEADER, import_csv
 
 ROOT = Path(__file__).resolve().parents[2]
 FUZZ = settings(max_examples=200, deadline=None, derandomize=True, database=None,
