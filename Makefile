@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 
 # What the real-window tests drive the app with (tests/realwin/): an X server,
 # a window manager, xdotool, ImageMagick's screenshots and Qt's xcb libraries;
-# LibreOffice Calc (soffice) opens exported CSV in tests/storage/test_csv_edges.py; strace
+# LibreOffice Calc (soffice) opens exported CSV in tests/formats/test_csv_edges.py; strace
 # shows the atomic writer's fsyncs in tests/storage/test_atomic_writes.py; pdftotext
 # (poppler-utils) reads the PDFs' text layer back in tests/export/test_scripts_pdf.py.
 X_TOOLS   := Xvfb openbox xdotool wmctrl import soffice strace pdftotext
