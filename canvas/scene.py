@@ -59,7 +59,7 @@ class MapScene(QGraphicsScene):
         self.title: TitleItem | None = None
         #: What the last apply_layout did: {"added": n, "changed": n, "removed": n}.
         self.last_changes: dict[str, int] = {"added": 0, "changed": 0, "removed": 0}
-        #: Editing layers (ui/notes/note_input.py …) that see mouse events before the items;
+        #: Editing layers (canvas/note_input.py …) that see mouse events before the items;
         #: each method (mouse_press, …) returns True when it took the event.
         self.input_handlers: list[Any] = []
 

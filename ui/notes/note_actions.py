@@ -3,7 +3,7 @@
 `install(window)` makes a `NoteActions` (kept as `window.note_actions`): the
 Edit menu's Cut/Copy/Paste/Duplicate/Delete/Select All, a Note menu (New
 Note, Edit Note, Colour ▸, Tags…, cell navigation) and the mouse and keyboard
-glue of `ui.notes.note_input`. Every change is one command pushed through
+glue of `canvas.note_input` (which calls back into it). Every change is one command pushed through
 `window.push`; items only show the layout and never write.
 
 Shortcut scopes: keys a text field also uses (Return, Tab, arrows, Esc, 1–6)
@@ -28,6 +28,7 @@ from canvas.cell_cursor import CellCursor
 from canvas.drop_indicator import DropIndicator
 from canvas.note_drag import DropTarget, reading_order, slot_rect
 from canvas.note_editor import NoteEditor
+from canvas.note_input import NoteInput
 from journey import navigation as nav
 from journey.palette import PALETTE, note_colour_for_kind
 from journey.search import tags_of
@@ -36,7 +37,6 @@ from journey.wording import plural
 from ..commands import map_commands as cmd
 from ..document import Cell, MapDocument
 from .clipboard import FIELDS, notes_from_mime, notes_to_mime
-from .note_input import NoteInput
 from .tags_dialog import TagsDialog
 from .typing_draft import TypingDraft
 
@@ -76,7 +76,7 @@ class NoteActions(QObject):
         self.indicator = DropIndicator(self.scene)
         self._make_actions()
         self._make_menus()
-        self.input = NoteInput(self)
+        self.input = NoteInput(self, parent=self)
         self.scene.selectionChanged.connect(self.selection_changed)
         self.scene.layoutApplied.connect(self._layout_applied)
         window.tabs.tabBarClicked.connect(lambda _i: self.commit_editor())

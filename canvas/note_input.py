@@ -6,25 +6,60 @@ before the items do and takes only what concerns notes and empty cells;
 presses on headers, curve points or the inline editor go on to their items,
 and presses on empty canvas go on to the view's rubber band. A drag moves
 the items live through `canvas.note_drag.NoteDrag` and ends in one command.
+
+It is canvas behaviour, so it lives here; what a finished gesture means (a
+selection, a command, a menu) is asked of `NoteGestures`, which the window's
+`ui.notes.note_actions.NoteActions` satisfies by duck typing (canvas/ never
+imports ui/).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from PySide6.QtCore import QEvent, QObject, QPoint, QPointF, Qt
-from PySide6.QtWidgets import QApplication, QGraphicsItem, QGraphicsSceneMouseEvent
+from PySide6.QtWidgets import QApplication, QGraphicsItem, QGraphicsSceneMouseEvent, QMenu
 
-from canvas.cell_item import CellItem
-from canvas.note_drag import NoteDrag, reading_order
-from canvas.note_item import NoteItem
+from journey.layout import MapLayout
 
-if TYPE_CHECKING:
-    from .note_actions import NoteActions
+from .cell_cursor import CellCursor
+from .cell_item import CellItem
+from .drop_indicator import DropIndicator
+from .note_drag import DropTarget, NoteDrag, reading_order
+from .note_editor import NoteEditor
+from .note_item import NoteItem
+from .scene import MapScene
+from .view import MapView
 
 EDGE = 24  # px from the viewport's edge where a drag scrolls the view
 EDGE_STEP = 18
+
+
+class NoteGestures(Protocol):
+    """What `NoteInput` asks of the window's note editing (`NoteActions` in ui/)."""
+
+    window: QObject  # watched for Close: an open editor is committed first
+    scene: MapScene
+    view: MapView
+    editor: NoteEditor | None
+    anchor: str | None
+    current_cell: tuple[str, str] | None
+    cell_cursor: CellCursor
+    indicator: DropIndicator
+
+    @property
+    def layout(self) -> MapLayout | None: ...
+    def commit_editor(self) -> None: ...
+    def set_current_cell(self, cell: tuple[str, str] | None, scroll: bool = False) -> None: ...
+    def select(self, ids: list[str], anchor: str | None = None,
+               scroll: bool = False) -> None: ...
+    def selection_changed(self) -> None: ...
+    def drop(self, ids: list[str], target: DropTarget) -> bool: ...
+    def edit_note(self, note_id: str | None = None) -> bool: ...
+    def new_note(self, cell: tuple[str, str] | None = None) -> bool: ...
+    def context_menu(self, on_note: bool) -> QMenu: ...
+    def status(self, message: str) -> None: ...
 
 
 @dataclass
@@ -38,8 +73,8 @@ class _Press:
 class NoteInput(QObject):
     """The mouse side of note editing (one per window)."""
 
-    def __init__(self, actions: NoteActions) -> None:
-        super().__init__(actions)
+    def __init__(self, actions: NoteGestures, parent: QObject) -> None:
+        super().__init__(parent)
         self.actions = actions
         self.scene = actions.scene
         self.view = actions.view
@@ -211,4 +246,4 @@ class NoteInput(QObject):
         return False
 
 
-__all__ = ["NoteInput"]
+__all__ = ["NoteGestures", "NoteInput"]
