@@ -1,4 +1,5 @@
 """Stages and lanes: adding, renaming, reordering, resizing and deleting them
-(`structure_actions`, the header gestures and keys) and their context menus and dialogs
+(`structure_actions`, the commands and keys; the mouse gestures are
+`canvas.structure_input`) and their context menus and dialogs
 (`structure_menus`).
 """

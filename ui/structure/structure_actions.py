@@ -1,41 +1,32 @@
-"""Stages, lanes and emotion curves: the Map menu, context menus, the mouse and keys.
+"""Stages, lanes and emotion curves: the Map menu, context menus, the commands and keys.
 
-`StructureEditor` turns gestures on headers and curve points into commands
-(`ui.commands.map_commands`, always through `window.push`); the canvas modules do the live
-part of each gesture and write nothing:
+`StructureEditor` turns finished gestures on headers and curve points into commands
+(`ui.commands.map_commands`, always through `window.push`). The mouse gestures
+themselves are canvas behaviour, in `canvas.structure_input.StructureInput` (first in
+`MapScene.input_handlers`), which calls back into this editor through its
+`StructureGestures` protocol: `move_header`, `set_stage_width`, `set_point_score`,
+`rename`, `edit_label`, `add_point_at`, the menus. Double-click a header (or F2/Enter
+on a selected one) opens the `InlineEditor`; Enter commits one rename.
 
-- double-click a header (or F2/Enter on a selected one) → `InlineEditor`,
-  Enter commits one rename;
-- drag a header → `HeaderDrag`, one move on release; drag a stage's right
-  edge → `ColumnResize`, one width change on release;
-- drag a curve point → `CurveDrag` (snapped), one score change on release;
-  double-click the emotion lane adds a point for the active curve;
-- the chevron on a lane header folds the lane.
-
-Mouse events come first to this editor through `MapScene.input_handlers`; it
-takes only presses on its own targets. Keys arrive through an event filter on
-the view, which claims a key (ShortcutOverride) only while a header or a curve
-point is selected, so the same keys serve the notes otherwise. The Map menu
-and the context menus are built by `ui.structure.structure_menus`.
+Keys arrive through an event filter on the view, which claims a key
+(ShortcutOverride) only while a header or a curve point is selected (or Esc during a
+gesture), so the same keys serve the notes otherwise. The Map menu and the context
+menus are built by `ui.structure.structure_menus`.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEvent, QObject, QPointF, QRectF, Qt
+from PySide6.QtCore import QEvent, QObject, QRectF, Qt
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QMessageBox
 from shiboken6 import isValid
 
-from canvas.column_resize import ColumnResize, edge_tolerance, stage_edge_at
-from canvas.curve_drag import CurveDrag
-from canvas.curve_item import CurveItem, CurvePointItem
-from canvas.header_drag import HeaderDrag
+from canvas.curve_item import CurvePointItem
 from canvas.header_edit import InlineEditor
-from canvas.header_items import LaneHeaderItem, StageHeaderItem, chevron_rect
-from canvas.legend_item import LegendItem
-from canvas.note_item import NoteItem
+from canvas.header_items import LaneHeaderItem, StageHeaderItem
+from canvas.structure_input import StructureInput
 from journey.errors import WaymarkError
 from journey.layout import ScaleShape
 from journey.models import LaneKind
@@ -52,14 +43,6 @@ Mods = Qt.KeyboardModifier
 CTRL_SHIFT = Mods.ControlModifier | Mods.ShiftModifier
 
 
-class _Pending:
-    """A press on a header that becomes a drag once the pointer has moved far enough."""
-
-    def __init__(self, item: Any, kind: str, item_id: str, press: QPointF, screen: QPointF):
-        self.item, self.kind, self.item_id = item, kind, item_id
-        self.press, self.screen = press, screen
-
-
 class StructureEditor(CurveEditing, QObject):
     """Edits a map's stages, lanes and curves on the window's canvas."""
 
@@ -70,11 +53,10 @@ class StructureEditor(CurveEditing, QObject):
         self.view = window.view
         self.editor = InlineEditor(self.scene)
         self.editor.committed.connect(self._named)
-        self.gesture: Any = None  # _Pending | HeaderDrag | ColumnResize | CurveDrag
         self._curve_id: str | None = None  # the curve new points go to
         self.confirm_box: QMessageBox | None = None
         self.menus = StructureMenus(self)
-        self.scene.input_handlers.insert(0, self)
+        self.input = StructureInput(self)  # first in MapScene.input_handlers
         self.scene.layoutApplied.connect(self._layout_applied)
         self.scene.selectionChanged.connect(self._selection_changed)
         self.view.installEventFilter(self)
@@ -159,163 +141,24 @@ class StructureEditor(CurveEditing, QObject):
         if points and points[0].curve_id:
             self._curve_id = points[0].curve_id
 
-    # -- mouse (MapScene.input_handlers) ------------------------------------------------
-    def _target(self, pos: QPointF) -> Any:
-        """The topmost item of this editor's kinds under `pos`, or None (a note, nothing)."""
-        for item in self.scene.items(pos):
-            if isinstance(item, (CurvePointItem, StageHeaderItem, LaneHeaderItem, LegendItem)):
-                return item
-            if isinstance(item, NoteItem) or item is self.editor.proxy:
-                return None
-        return None
-
-    def _in_scale(self, pos: QPointF) -> bool:
-        scale = self.scale()
-        if scale is None:
-            return False
-        a = scale.area
-        return QRectF(a.x, a.y - 12, a.w, a.h + 24).contains(pos) and not any(
-            isinstance(i, NoteItem) for i in self.scene.items(pos))
-
-    def mouse_press(self, event: Any) -> bool:
-        if self.doc is None or self.scene.layout is None:
-            return False
-        pos = event.scenePos()
-        if self.editor.is_open and not (self.editor.proxy and
-                                        self.editor.proxy.sceneBoundingRect().contains(pos)):
-            self.editor.commit()
-        if event.button() != Qt.MouseButton.LeftButton:
-            return False
-        self._cancel_gesture()
-        layout = self.scene.layout
-        tol = edge_tolerance(self.view.zoom)
-        edge = stage_edge_at(layout, pos, tol)
-        if edge is not None:
-            header = next(h for h in layout.stages if h.id == edge)
-            self.gesture = ColumnResize(self.scene, layout, header, pos.x())
-            return self._took(event)
-        item = self._target(pos)
-        toggle = bool(event.modifiers() & Mods.ControlModifier)
-        if isinstance(item, CurvePointItem):
-            self.select(item, toggle)
-            curve = item.parentItem()
-            if not toggle and isinstance(curve, CurveItem) and self.scale() is not None:
-                self.gesture = CurveDrag(curve, item.point.id, self.scale(), pos.y())
-            return self._took(event)
-        if isinstance(item, LegendItem):
-            self.set_current_curve(item.curve_id)
-            item = self.scene.lanes.get(self.scale().lane_id) if self.scale() else None
-        if isinstance(item, LaneHeaderItem):
-            if chevron_rect(item.header).adjusted(-3, -3, 3, 3).contains(pos):
-                self.toggle_collapsed(item.header.id)
-                return self._took(event)
-            self.select(item, toggle)
-            self.gesture = _Pending(item, "lane", item.header.id, pos, event.screenPos())
-            return self._took(event)
-        if isinstance(item, StageHeaderItem):
-            self.select(item, toggle)
-            self.gesture = _Pending(item, "stage", item.header.id, pos, event.screenPos())
-            return self._took(event)
-        return False
-
-    @staticmethod
-    def _took(event: Any) -> bool:
-        event.accept()
-        return True
-
-    def mouse_move(self, event: Any) -> bool:
-        g = self.gesture
-        if g is None:
-            return False
-        if not event.buttons() & Qt.MouseButton.LeftButton:
-            self._cancel_gesture()
-            return False
-        pos = event.scenePos()
-        if isinstance(g, _Pending):
-            moved = event.screenPos() - g.screen
-            if moved.manhattanLength() < QApplication.startDragDistance():
-                return self._took(event)
-            g = self.gesture = HeaderDrag(self.scene, self.scene.layout, g.item, g.kind,
-                                          g.item_id, g.press)
-        if isinstance(g, HeaderDrag):
-            g.move(pos)
-        elif isinstance(g, ColumnResize):
-            g.move(pos.x())
-        elif isinstance(g, CurveDrag):
-            score = g.move(pos.y())
-            self.view.viewport().setToolTip(f"{score:+g}")
-        return self._took(event)
-
-    def mouse_release(self, event: Any) -> bool:
-        g, self.gesture = self.gesture, None
-        if g is None:
-            return False
-        if isinstance(g, HeaderDrag):
-            index = g.finish()
-            if index is not None:
-                build = cmd.move_stage if g.kind == "stage" else cmd.move_lane
-                self.push(build(self.doc, g.item_id, index))
-        elif isinstance(g, ColumnResize):
-            width = g.finish()
-            if width is not None:
-                self.push(cmd.set_stage_width(self.doc, g.stage_id, width))
-        elif isinstance(g, CurveDrag):
-            score = g.finish()
-            if score is not None:
-                self.push(cmd.set_curve_point(self.doc, g.point_id, score=score))
-        return self._took(event)
-
-    def mouse_double_click(self, event: Any) -> bool:
-        if self.doc is None or event.button() != Qt.MouseButton.LeftButton:
-            return False
-        self._cancel_gesture()
-        pos = event.scenePos()
-        item = self._target(pos)
-        if isinstance(item, CurvePointItem):
-            self.select(item)
-            self.edit_label(item.point.id)
-            return self._took(event)
-        edge = stage_edge_at(self.scene.layout, pos, edge_tolerance(self.view.zoom))
-        if edge is not None:  # double-click a column's edge: back to the default width
-            self.push(cmd.set_stage_width(self.doc, edge, None))
-            return self._took(event)
-        if isinstance(item, (StageHeaderItem, LaneHeaderItem)):
-            self.select(item)
-            self.rename(item.header.id)
-            return self._took(event)
-        if item is None and self._in_scale(pos):
-            self.add_point_at(pos)
-            return self._took(event)
-        return False
-
-    def context_menu(self, event: Any) -> bool:
-        if self.doc is None:
-            return False
-        pos = event.scenePos()
-        item = self._target(pos)
-        menu = None
-        if isinstance(item, CurvePointItem):
-            self.select(item)
-            menu = self.menus.point_menu(item.point.id)
-        elif isinstance(item, StageHeaderItem):
-            self.select(item)
-            menu = self.menus.stage_menu(item.header.id)
-        elif isinstance(item, (LaneHeaderItem, LegendItem)):
-            lane = item if isinstance(item, LaneHeaderItem) else \
-                self.scene.lanes.get(self.scale().lane_id)  # type: ignore[union-attr]
-            self.select(lane)
-            menu = self.menus.lane_menu(lane.header.id)
-        elif item is None and self._in_scale(pos):
-            menu = self.menus.curve_area_menu(pos)
-        if menu is None:
-            return False
-        menu.popup(event.screenPos())
-        return self._took(event)
+    # -- what the mouse gestures (canvas.structure_input) finish with ------------------
+    @property
+    def gesture(self) -> Any:
+        """The live mouse gesture, if any (`StructureInput` holds it)."""
+        return self.input.gesture
 
     def _cancel_gesture(self) -> None:
-        g, self.gesture = self.gesture, None
-        if g is not None and not isinstance(g, _Pending):
-            g.cancel()
+        self.input.cancel_gesture()
+
+    def move_header(self, kind: str, item_id: str, index: int) -> None:
+        build = cmd.move_stage if kind == "stage" else cmd.move_lane
+        self.push(build(self.doc, item_id, index))
+
+    def set_stage_width(self, stage_id: str, width: float | None) -> None:
+        self.push(cmd.set_stage_width(self.doc, stage_id, width))
+
+    def set_point_score(self, point_id: str, score: float) -> None:
+        self.push(cmd.set_curve_point(self.doc, point_id, score=score))
 
     def _layout_applied(self) -> None:
         # Something was committed while a gesture was live (another map, an undo):
