@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test soak lint bench clean system-deps
+.PHONY: run test test-quick soak lint bench clean system-deps
 
 # What the real-window tests drive the app with (tests/realwin/): an X server,
 # a window manager, xdotool, ImageMagick's screenshots and Qt's xcb libraries;
@@ -41,6 +41,10 @@ system-deps:
 
 test: $(STAMP) system-deps
 	$(BIN)/python -m pytest -q
+
+# The Qt-free layers without the tests that start processes or fuzz (`slow`): seconds.
+test-quick: $(STAMP)
+	$(BIN)/python -m pytest -q -m "not gui and not slow" tests/journey tests/formats tests/storage
 
 # The long runs: the crash sequence 10 times, the monkey at 3,000 actions a seed.
 soak: $(STAMP) system-deps

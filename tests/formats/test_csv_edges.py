@@ -193,6 +193,7 @@ def test_odd_length_utf16_is_one_line(demo, tmp_path: Path, raw: bytes):
     assert message.startswith("line 1: the file is not valid UTF-16 text")
 
 
+@pytest.mark.slow
 def test_odd_length_utf16_through_the_cli(tmp_path: Path):
     db = tmp_path / "lib.sqlite"
     assert waymark("--db", str(db), "demo").returncode == 0
@@ -385,6 +386,7 @@ def calc_cells(fods: Path) -> list[list[tuple[str, str, bool]]]:
     return rows
 
 
+@pytest.mark.slow
 @needs_soffice
 def test_libreoffice_opening_the_export_runs_no_formula(demo, tmp_path: Path):
     """Opened with LibreOffice's defaults (which evaluate formulas), no cell is one."""
@@ -400,6 +402,7 @@ def test_libreoffice_opening_the_export_runs_no_formula(demo, tmp_path: Path):
     assert "2" not in by_text
 
 
+@pytest.mark.slow
 @needs_soffice
 def test_libreoffice_with_text_columns_keeps_every_note_and_saves_it_back(demo, tmp_path):
     """The way docs/FORMAT.md says to open the file: every column typed Text. Then 007,
@@ -439,6 +442,7 @@ def test_a_date_beyond_the_calendar_in_utc_is_a_message(demo, tmp_path: Path, va
     assert refused(library, session, tmp_path, raw).startswith(f"line 2: created '{value}' is")
 
 
+@pytest.mark.slow
 def test_the_ignored_columns_line_is_cut_too(tmp_path: Path):
     """A header of pasted text is reported as one short line, not repeated in full."""
     db = tmp_path / "lib.sqlite"

@@ -163,18 +163,21 @@ def sheets(draw, big: bool = False) -> bytes:
 boms = st.sampled_from([b"", b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff", b"\xff\xfe\x00\x00"])
 
 
+@pytest.mark.slow
 @FUZZ
 @given(raw=st.tuples(boms, st.binary(max_size=600)).map(b"".join))
 def test_random_bytes(target, raw: bytes) -> None:
     check(target, raw)
 
 
+@pytest.mark.slow
 @settings(FUZZ, max_examples=300)
 @given(raw=sheets(), create_missing=st.booleans())
 def test_malformed_sheets(target, raw: bytes, create_missing: bool) -> None:
     check(target, raw, create_missing)
 
 
+@pytest.mark.slow
 @settings(FUZZ, max_examples=30)
 @given(raw=sheets(big=True))
 def test_huge_fields_and_many_columns(target, raw: bytes) -> None:
@@ -190,6 +193,7 @@ CLI_CASES = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("raw", CLI_CASES.values(), ids=CLI_CASES.keys())
 def test_cli_refuses_with_one_line(tmp_path: Path, raw: bytes) -> None:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}

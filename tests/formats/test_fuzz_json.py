@@ -102,6 +102,7 @@ def _paths(node: Any, path: tuple = ()) -> list[tuple]:
     return out
 
 
+@pytest.mark.slow
 @FUZZ
 @given(data=st.data())
 def test_damaged_bytes(world, data: st.DataObject) -> None:
@@ -111,6 +112,7 @@ def test_damaged_bytes(world, data: st.DataObject) -> None:
     attempt(lib, path)
 
 
+@pytest.mark.slow
 @FUZZ
 @given(data=st.data())
 def test_wrong_types_and_odd_values_anywhere(world, data: st.DataObject) -> None:
@@ -127,6 +129,7 @@ def test_wrong_types_and_odd_values_anywhere(world, data: st.DataObject) -> None
     attempt(lib, path)
 
 
+@pytest.mark.slow
 @FUZZ
 @given(value=json_values)
 def test_any_json_document(world, value: Any) -> None:
@@ -168,6 +171,7 @@ def run_cli(db: Path, *args: str) -> subprocess.CompletedProcess[str]:
     b'{"format": "waymark", "version": 2, "session": {"id": "s", "title": "T", '
     b'"created_at": "2026-11-20T09:30:00"}}',
 ], ids=["invalid-utf8", "deep-and-cut", "no-offset"])
+@pytest.mark.slow
 def test_cli_refuses_with_one_line(tmp_path: Path, content: bytes) -> None:
     db = tmp_path / "library.sqlite"
     assert run_cli(db, "demo").returncode == 0

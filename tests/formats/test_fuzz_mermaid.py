@@ -18,6 +18,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -93,6 +94,7 @@ def _one_line(message: str) -> None:
     assert len(message) <= 300, message
 
 
+@pytest.mark.slow
 def test_parsing_malformed_text_reads_or_refuses_with_one_line() -> None:
     @settings(_FUZZ, max_examples=300)
     @given(_ANY)
@@ -108,6 +110,7 @@ def test_parsing_malformed_text_reads_or_refuses_with_one_line() -> None:
     check()
 
 
+@pytest.mark.slow
 def test_importing_malformed_text_imports_or_leaves_the_library_unchanged(tmp_path) -> None:
     library = Library(tmp_path / "library.sqlite")
 
@@ -139,6 +142,7 @@ def _cli(db: Path, path: Path) -> subprocess.CompletedProcess[str]:
                           cwd=ROOT)
 
 
+@pytest.mark.slow
 def test_the_command_line_refuses_malformed_files_with_one_line(tmp_path) -> None:
     db = tmp_path / "library.sqlite"
     seeded = _cli(db, ROOT / "tests" / "fixtures" / "mermaid" / "01-working-day.mmd")

@@ -121,6 +121,7 @@ def damaged_library(tmp_path: Path) -> tuple[Path, str]:
     return db, session_id
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", ["report", "poster"])
 def test_a_damaged_photo_in_the_library_does_not_sink_an_export(
         damaged_library: tuple[Path, str], kind: str) -> None:
@@ -136,6 +137,7 @@ def test_a_damaged_photo_in_the_library_does_not_sink_an_export(
     assert "Coffee" in text and len(reader.pages) >= 1
 
 
+@pytest.mark.slow
 def test_a_damaged_photo_does_not_sink_a_png_poster(damaged_library: tuple[Path, str]) -> None:
     db, session_id = damaged_library
     out = db.parent / "poster.png"

@@ -135,6 +135,7 @@ AGREEMENT = settings(max_examples=40, deadline=None, derandomize=True,
                      suppress_health_check=list(HealthCheck))
 
 
+@pytest.mark.slow
 @AGREEMENT
 @given(doc=documents)
 def test_every_schema_valid_document_imports(library: Library, doc: Doc) -> None:
@@ -183,6 +184,7 @@ def near_valid(draw: st.DrawFn) -> Doc:
     return doc
 
 
+@pytest.mark.slow
 @AGREEMENT
 @given(doc=near_valid())
 def test_schema_and_import_agree_on_near_valid_documents(library: Library, doc: Doc) -> None:

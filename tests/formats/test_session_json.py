@@ -579,6 +579,7 @@ def test_write_session_json_unwritable(demo, tmp_path: Path, target: str) -> Non
 
 # -- the command line ----------------------------------------------------------------
 
+@pytest.mark.slow
 def test_cli_export_then_import_into_a_new_library(tmp_path: Path) -> None:
     def cli(*args: str) -> subprocess.CompletedProcess:
         return subprocess.run([sys.executable, str(ROOT / "main.py"), *args],
@@ -638,6 +639,7 @@ def big_doc(notes: int = 5000, stages: int = 10, lanes: int = 8) -> Doc:
     }
 
 
+@pytest.mark.slow
 def test_big_import(library: Library, tmp_path: Path) -> None:
     doc = big_doc()
     path = tmp_path / "big.json"

@@ -160,6 +160,7 @@ def run_cli(db: Path, *args: str) -> subprocess.CompletedProcess[str]:
                           capture_output=True, text=True, cwd=ROOT, timeout=300)
 
 
+@pytest.mark.slow
 def test_a_50_mb_goal_is_one_line_refused_and_the_library_unchanged(tmp_path: Path) -> None:
     db = tmp_path / "library.sqlite"
     assert run_cli(db, "demo").returncode == 0
@@ -177,6 +178,7 @@ def test_a_50_mb_goal_is_one_line_refused_and_the_library_unchanged(tmp_path: Pa
     assert sql_dump(db) == before
 
 
+@pytest.mark.slow
 def test_a_truncated_png_photo_is_one_line_refused(tmp_path: Path) -> None:
     db = tmp_path / "library.sqlite"
     assert run_cli(db, "demo").returncode == 0
@@ -194,6 +196,7 @@ def test_a_truncated_png_photo_is_one_line_refused(tmp_path: Path) -> None:
     assert sql_dump(db) == before
 
 
+@pytest.mark.slow
 def test_photo_import_keeps_a_small_png_and_shrinks_a_big_one(library: Library) -> None:
     small, big = png((40, 30)), png((1500, 900))
     doc = full_doc()
@@ -209,6 +212,7 @@ def test_photo_import_keeps_a_small_png_and_shrinks_a_big_one(library: Library) 
         assert img.format == "PNG" and max(img.size) == 512
 
 
+@pytest.mark.slow
 def test_a_decompression_bomb_photo_is_refused() -> None:
     buf = io.BytesIO()
     Image.new("1", (20_000, 20_000)).save(buf, format="PNG")  # 400 Mpx, a few kB
@@ -218,6 +222,7 @@ def test_a_decompression_bomb_photo_is_refused() -> None:
         validate(doc)
 
 
+@pytest.mark.slow
 def test_a_session_with_every_text_at_its_limit_exports_its_report(library: Library,
                                                                    tmp_path: Path) -> None:
     """A goal or a persona's goals as long as the limits allow are taller than a page:

@@ -3,6 +3,7 @@ and every text line fits its note."""
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -85,6 +86,7 @@ def _check(layout, style: Style) -> None:
             assert area.y - 1e-6 <= p.y <= area.bottom + 1e-6
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(map_data())
 def test_layout_invariants(data):

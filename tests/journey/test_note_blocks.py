@@ -221,6 +221,7 @@ def _order(library, map_id: str) -> dict[Cell, list[str]]:
 
 @settings(max_examples=60, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])  # undone every example
+@pytest.mark.slow
 @given(data=st.data())
 def test_any_block_move_matches_the_model_and_undoes_exactly(board, data):
     library, map_id, cells, ids = board
@@ -236,6 +237,7 @@ def test_any_block_move_matches_the_model_and_undoes_exactly(board, data):
     assert state(library, map_id) == before
 
 
+@pytest.mark.slow
 def test_a_random_chain_of_block_moves_then_every_undo(board):
     library, map_id, cells, ids = board
     rng = random.Random(20261202)

@@ -163,6 +163,7 @@ with Library(sys.argv[2]) as lib:
 """
 
 
+@pytest.mark.slow
 def test_every_export_fsyncs_its_file_then_renames_then_fsyncs_its_folder(
         demo, tmp_path: Path) -> None:
     if shutil.which("strace") is None:

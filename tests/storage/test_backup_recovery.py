@@ -227,6 +227,7 @@ def _cli(*args: str) -> subprocess.CompletedProcess[str]:
                           capture_output=True, text=True, timeout=120, env=env)
 
 
+@pytest.mark.slow
 def test_cli_recover_lists_recovers_and_says_one_line(tmp_path: Path) -> None:
     db, good, damaged = _damaged_with_backups(tmp_path)
     broken = _cli("list", "--db", str(db))
@@ -250,6 +251,7 @@ def test_cli_recover_lists_recovers_and_says_one_line(tmp_path: Path) -> None:
     assert len(again.stderr.strip().splitlines()) == 1
 
 
+@pytest.mark.slow
 def test_cli_recover_from_a_named_backup_and_without_any(tmp_path: Path) -> None:
     db, good, _damaged = _damaged_with_backups(tmp_path)
     out = _cli("recover", "--db", str(db), "--from", good.name)
@@ -263,6 +265,7 @@ def test_cli_recover_from_a_named_backup_and_without_any(tmp_path: Path) -> None
     assert "no good backup" in none.stderr and "Traceback" not in none.stderr
 
 
+@pytest.mark.slow
 def test_cli_recover_refuses_a_library_open_in_the_app(tmp_path: Path) -> None:
     db, _good, damaged = _damaged_with_backups(tmp_path)
     Path(f"{db}.lock").write_text(f"{os.getpid()}\nwaymark\nhost\n")  # QLockFile's format

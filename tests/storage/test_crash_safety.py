@@ -49,6 +49,7 @@ def big_json(tmp_path_factory) -> Path:
     return out
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(os.name == "nt", reason="SIGKILL is POSIX")
 def test_sigkill_during_import_keeps_all_or_nothing(big_json: Path, tmp_path: Path):
     target = tmp_path / "target.sqlite"

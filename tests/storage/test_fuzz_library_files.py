@@ -18,6 +18,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
@@ -95,6 +96,7 @@ def open_and_list(path: Path) -> tuple[str, str]:
 
 @settings(max_examples=150, deadline=None, database=None,
           suppress_health_check=[HealthCheck.too_slow])
+@pytest.mark.slow
 @given(st.lists(damage, min_size=1, max_size=3))
 @example([("schema", 702, b"A")])  # renamed a column (quick_check passes): found in CI
 def test_damaged_library_opens_or_is_one_line(damages: list[Damage]):
@@ -114,6 +116,7 @@ def test_damaged_library_opens_or_is_one_line(damages: list[Damage]):
 
 @settings(max_examples=6, deadline=None, database=None,
           suppress_health_check=[HealthCheck.too_slow])
+@pytest.mark.slow
 @given(st.lists(damage, min_size=1, max_size=3))
 def test_damaged_library_through_the_cli_is_one_line(damages: list[Damage]):
     data = damaged(damages)

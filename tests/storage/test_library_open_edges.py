@@ -70,6 +70,7 @@ def sidecars(path: Path) -> list[Path]:
 
 # -- 1. invalid UTF-8 in the schema --------------------------------------------------
 
+@pytest.mark.slow
 def test_invalid_utf8_in_the_schema_is_one_library_error(tmp_path: Path):
     path = closed_demo_library(tmp_path / "lib.sqlite")
     data = bytearray(path.read_bytes())
@@ -161,6 +162,7 @@ Library(sys.argv[1]).close()
 """
 
 
+@pytest.mark.slow
 def test_two_first_opens_at_once_both_succeed(tmp_path: Path):
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     for round_ in range(6):
@@ -185,6 +187,7 @@ def hold_write_lock(path: Path) -> sqlite3.Connection:
     return conn
 
 
+@pytest.mark.slow
 def test_run_waits_out_a_writer_longer_than_the_busy_timeout(tmp_path: Path):
     with Library(tmp_path / "lib.sqlite") as lib:
         blocker = hold_write_lock(lib.path)
@@ -216,6 +219,7 @@ def test_reads_do_not_wait_for_a_writer(tmp_path: Path):
         assert titles == ["Before the import"]
 
 
+@pytest.mark.slow
 def test_a_writer_that_never_lets_go_is_one_line(tmp_path: Path):
     with Library(tmp_path / "lib.sqlite") as lib:
         lib.busy_retry_seconds = 1.0  # the default waits much longer; the path is the same
@@ -248,6 +252,7 @@ def big_session_json(tmp_path: Path, copies: int) -> Path:
     return big
 
 
+@pytest.mark.slow
 def test_concurrent_cli_imports_never_traceback(tmp_path: Path):
     """Four imports at once: each holds the write lock for a few seconds, so the last
     one in the queue waits longer than SQLite's busy timeout."""
@@ -325,6 +330,7 @@ def test_read_only_older_library_is_not_upgraded(tmp_path: Path):
     assert not (tmp_path / "old.sqlite.v1.bak").exists()
 
 
+@pytest.mark.slow
 def test_cli_lists_and_exports_a_read_only_library(tmp_path: Path):
     path = closed_demo_library(tmp_path / "lib.sqlite")
     before = path.read_bytes()
@@ -342,6 +348,7 @@ def test_cli_lists_and_exports_a_read_only_library(tmp_path: Path):
     assert path.read_bytes() == before
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("folder_writable", [True, False])
 @pytest.mark.usefixtures("reachable_checkout")
 def test_unwritable_library_opens_read_only_by_itself(tmp_path: Path, folder_writable: bool):

@@ -22,6 +22,7 @@ from tests.unprivileged import as_nobody
 ROOT = Path(__file__).resolve().parents[2]
 
 
+@pytest.mark.slow
 @pytest.mark.usefixtures("reachable_checkout")
 def test_a_library_in_a_read_only_folder_opens_read_only() -> None:
     prefix = as_nobody()
