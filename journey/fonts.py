@@ -181,8 +181,9 @@ def _cmap4(data: bytes, sub: int) -> dict[int, int]:
     return out
 
 
-#: Joiners and variation selectors: drawn as nothing, so they need no face and no width.
-ZERO_WIDTH = {0x200B, 0x200C, 0x200D, 0xFE0F, 0xFE0E}
+#: Joiners, the word joiner and variation selectors: drawn as nothing, so they need no
+#: face and no width (the layout, the PDF and Qt's fallback all read this one set).
+ZERO_WIDTH = frozenset({0x200B, 0x200C, 0x200D, 0x2060, 0xFE0E, 0xFE0F})
 
 
 def script_face(cp: int, style: str = "sans") -> str | None:

@@ -28,7 +28,6 @@ from journey import fonts as jfonts
 
 SUBSTITUTE = "\u25a1"  # □, drawn in place of a character no font has
 MAX_LOOKUPS = 256  # fontconfig calls per process: a note of 5,000 emoji stays fast
-_ZERO_WIDTH = {0x200B, 0x200C, 0x200D, 0x2060, 0xFE0E, 0xFE0F}
 
 
 @dataclass(frozen=True)
@@ -117,7 +116,7 @@ def resolve(ch: str, style: str = "sans") -> str | SystemFace | None:
 
 
 def is_invisible(ch: str) -> bool:
-    return ch.isspace() or ord(ch) in _ZERO_WIDTH
+    return ch.isspace() or ord(ch) in jfonts.ZERO_WIDTH
 
 
 def missing_chars(text: str, style: str = "sans") -> list[str]:
@@ -158,7 +157,7 @@ def split_runs(text: str, style: str = "sans") -> list[Run]:
         chunk = "".join(chars)
         w = m.width(chunk, 1.0)
         if isinstance(target, SystemFace):
-            drawn = "".join(c for c in chunk if ord(c) not in _ZERO_WIDTH)
+            drawn = "".join(c for c in chunk if ord(c) not in jfonts.ZERO_WIDTH)
             dw = sum(target.widths.get(ord(c), 0.0) for c in drawn) / 1000
         elif target == SUBSTITUTE:
             drawn = "".join(SUBSTITUTE if not is_invisible(c) else (" " if c.isspace() else "")
@@ -167,7 +166,7 @@ def split_runs(text: str, style: str = "sans") -> list[Run]:
             dw = sum(sq if c == SUBSTITUTE else space for c in drawn)
         else:
             face = jfonts.face(target)
-            drawn = "".join(c for c in chunk if ord(c) not in _ZERO_WIDTH or ord(c) in face.widths)
+            drawn = "".join(c for c in chunk if ord(c) not in jfonts.ZERO_WIDTH or ord(c) in face.widths)
             dw = w
         out.append(Run(target, chunk, x, w, drawn, dw))
         x += w

@@ -161,3 +161,14 @@ def test_labels_of_two_curves_do_not_collide(demo):
     for i, a in enumerate(rects):
         for b in rects[i + 1:]:
             assert not a.intersects(b), (a, b)
+
+
+
+def test_a_word_joiner_stays_in_its_words_run():
+    """U+2060 is drawn as nothing: a Hebrew word joined by it stays one run of the Hebrew
+    face (shaped as one), as Qt's fallback (paint.font_fallback) reads the same set."""
+    from journey import fonts
+
+    runs = fonts.runs("\u05e9\u05dc\u05d5\u05dd\u2060\u05e2\u05d5\u05dc\u05dd")
+    assert len(runs) == 1, runs
+    assert fonts.metrics().width("ab\u2060cd", 12) == fonts.metrics().width("abcd", 12)
