@@ -1,8 +1,8 @@
 """Stage headers, lane headers and the title block of a map.
 
 Each is a `BoxItem` keyed by the stage, lane or map id. They are drawn above
-notes and cells and are the handles for renaming and reordering (the editor in
-`ui.structure.structure_actions` routes the mouse), so stage and lane headers are
+notes and cells and are the handles for renaming and reordering (`canvas.structure_input`
+routes the mouse to them), so stage and lane headers are
 selectable, light up under the pointer, show the resize cursor at a column's
 edge and, on lanes, a chevron that folds the lane.
 """
