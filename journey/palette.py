@@ -8,9 +8,15 @@ them. Lightness is spread (Blue and Orange darker, Sky and Yellow lighter)
 because it is what survives a dichromat's view and a washed-out projector.
 The strong hues (lane stripes, curves, participants) are Okabe–Ito.
 Keys 1–6 pick the fills in order.
+
+Every named set of note and people colours lives here (`PALETTES`: this one
+and a high-contrast variant Edit › Preferences offers); the canvas themes
+(paper, grid, ink, the projector theme) live in `paint.theme`.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from .models import LaneKind
 
@@ -36,6 +42,37 @@ LEGACY_NOTE_COLOURS: dict[str, str] = dict(zip(
 STRONG_COLOURS: list[str] = ["#D55E00", "#0072B2", "#009E73", "#CC79A7", "#E69F00", "#56B4E9"]
 
 DEFAULT_NOTE_COLOUR = NOTE_COLOURS[0]
+
+#: (name, sticky-note fill, strong hue) — the same shape as PALETTE, for
+#: washed-out projectors.
+HIGH_CONTRAST: list[tuple[str, str, str]] = [
+    ("Yellow", "#FFE45C", "#B58900"),
+    ("Orange", "#FFA94D", "#C45A00"),
+    ("Sky", "#7CC8F8", "#006DAE"),
+    ("Green", "#6FDBA8", "#007A52"),
+    ("Blue", "#93B4F5", "#1F3FBF"),
+    ("Rose", "#F69AC1", "#A8155E"),
+]
+#: Participant and persona colours: dots and curves must stand out on any note fill.
+HIGH_CONTRAST_STRONG: list[str] = [
+    "#A63D00", "#004F80", "#006B4F", "#9C3D73", "#8F6000", "#1F2933"]
+
+
+@dataclass(frozen=True)
+class NamedPalette:
+    """A set of colours the facilitator can choose (Edit › Preferences)."""
+
+    label: str
+    notes: list[tuple[str, str, str]]  # (name, fill, strong hue), as PALETTE
+    people: list[str]  # participants' dots and personas' curves, in the order given out
+
+
+DEFAULT_PALETTE = "colour-blind-safe"
+#: Preference key -> palette; the keys are stored in QSettings, so they stay.
+PALETTES: dict[str, NamedPalette] = {
+    DEFAULT_PALETTE: NamedPalette("Colour-blind safe (Okabe–Ito)", PALETTE, STRONG_COLOURS),
+    "high-contrast": NamedPalette("High contrast", HIGH_CONTRAST, HIGH_CONTRAST_STRONG),
+}
 
 #: The colour a new note gets in a lane of each kind.
 KIND_NOTE_COLOUR: dict[str, str] = {

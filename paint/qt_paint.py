@@ -66,18 +66,6 @@ LOD_PLAIN = 0.2  # below this level of detail a note is a filled rectangle
 LOD_TEXT = 0.4  # below this, text is skipped
 
 
-# -- the projector theme ------------------------------------------------------
-
-#: High contrast for a projector in a bright room: darker grid, headers and ink.
-PROJECTOR_THEME = Theme(
-    desk="#AEB8C2", grid="#8795A3", lane_alt="#F0F3F6", stage_first="#1F3F63",
-    stage_last="#0E2038", lane_fill="#DCE3EA", lane_text="#000000", lane_kind_text="#2F3B47",
-    title_text="#000000", subtitle_text="#27313B", note_text="#000000",
-    note_shadow="#400F172A", tick_line="#C9D1DA", neutral_line="#4B5866",
-    scale_text="#27313B", curve_label="#0B1015", more_votes="#111827",
-    hidden_notes="#2F3B47")
-
-
 class _PaintTheme(Theme):
     """THEME's class while a thread paints with its own theme: that thread's theme
     answers, every other thread (an export worker) still reads THEME's own values."""

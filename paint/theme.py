@@ -4,6 +4,9 @@ The canvas (`paint.qt_paint`) and every exporter draw with these values, so
 a poster prints what the room saw on the projector. It lives apart from
 `qt_paint` so the PDF path (reportlab) never imports QtGui: the CLI and a
 worker thread can write a PDF without a Qt application.
+
+Every canvas theme lives here (`THEME`, `PROJECTOR_THEME`); the note and people
+palettes live in `journey.palette`.
 """
 
 from __future__ import annotations
@@ -49,6 +52,15 @@ class Theme:
 
 
 THEME = Theme()
+#: High contrast for a projector in a bright room: darker grid, headers and ink
+#: (View › Projector theme; `qt_paint.painting_theme` paints with it).
+PROJECTOR_THEME = Theme(
+    desk="#AEB8C2", grid="#8795A3", lane_alt="#F0F3F6", stage_first="#1F3F63",
+    stage_last="#0E2038", lane_fill="#DCE3EA", lane_text="#000000", lane_kind_text="#2F3B47",
+    title_text="#000000", subtitle_text="#27313B", note_text="#000000",
+    note_shadow="#400F172A", tick_line="#C9D1DA", neutral_line="#4B5866",
+    scale_text="#27313B", curve_label="#0B1015", more_votes="#111827",
+    hidden_notes="#2F3B47")
 STAGE_NOTCH = 7.0  # depth of the chevron point of a stage header, in points
 CURVE_WIDTH = 2.5
 POINT_R = 4.5

@@ -2,7 +2,8 @@
 
 - default template and emotion scale for new sessions and maps,
 - the palette participants and personas get their colours from (the
-  colour-blind-safe default, or a high-contrast variant for washed-out projectors),
+  colour-blind-safe default, or a high-contrast variant for washed-out projectors;
+  both are defined in `journey.palette.PALETTES`, none here),
 - the base text size of the map (applied to the canvas through `Style.scaled`),
 - how many rolling backups of the library are kept (made at start, see
   `storage.backups`).
@@ -30,26 +31,10 @@ from PySide6.QtWidgets import (
 
 from journey.layout import Style
 from journey.ops import SCALES
-from journey.palette import PALETTE, STRONG_COLOURS
+from journey.palette import DEFAULT_PALETTE, PALETTES
 from journey.templates import DEFAULT_TEMPLATE, TemplateSpec
 from storage.backups import DEFAULT_KEEP, MAX_KEEP
 
-#: (name, sticky-note fill, strong hue) — the same shape as journey.palette.PALETTE.
-HIGH_CONTRAST: list[tuple[str, str, str]] = [
-    ("Yellow", "#FFE45C", "#B58900"),
-    ("Orange", "#FFA94D", "#C45A00"),
-    ("Sky", "#7CC8F8", "#006DAE"),
-    ("Green", "#6FDBA8", "#007A52"),
-    ("Blue", "#93B4F5", "#1F3FBF"),
-    ("Rose", "#F69AC1", "#A8155E"),
-]
-#: Participant and persona colours: dots and curves must stand out on any note fill.
-HIGH_CONTRAST_STRONG = ["#A63D00", "#004F80", "#006B4F", "#9C3D73", "#8F6000", "#1F2933"]
-#: key -> (label, note colours, people colours)
-PALETTES: dict[str, tuple[str, list[tuple[str, str, str]], list[str]]] = {
-    "colour-blind-safe": ("Colour-blind safe (Okabe–Ito)", PALETTE, STRONG_COLOURS),
-    "high-contrast": ("High contrast", HIGH_CONTRAST, HIGH_CONTRAST_STRONG),
-}
 TEXT_SIZES = (90, 100, 115, 130, 150, 175, 200)
 BLANK = ""  # the template value of "Blank map"
 
@@ -58,7 +43,7 @@ BLANK = ""  # the template value of "Blank map"
 class Preferences:
     default_template: str = DEFAULT_TEMPLATE
     scale: tuple[int, int] = (-3, 3)
-    palette: str = "colour-blind-safe"
+    palette: str = DEFAULT_PALETTE
     text_size: int = 100  # percent of the standard map text
     backups: int = DEFAULT_KEEP
 
@@ -69,7 +54,7 @@ class Preferences:
 
     def strong_colours(self) -> list[str]:
         """Colours for participants' dots and personas' curves, in the order given out."""
-        return list(PALETTES.get(self.palette, PALETTES["colour-blind-safe"])[2])
+        return list(PALETTES.get(self.palette, PALETTES[DEFAULT_PALETTE]).people)
 
     # -- QSettings ---------------------------------------------------------------------
     @classmethod
@@ -145,8 +130,8 @@ class PreferencesDialog(QDialog):
             max(0, self.scale_box.findData(f"{prefs.scale[0]},{prefs.scale[1]}")))
 
         self.palette_box = QComboBox(self)
-        for key, (label, _notes, people) in PALETTES.items():
-            self.palette_box.addItem(swatch_icon(people[1]), label, key)
+        for key, named in PALETTES.items():
+            self.palette_box.addItem(swatch_icon(named.people[1]), named.label, key)
         self.palette_box.setCurrentIndex(max(0, self.palette_box.findData(prefs.palette)))
 
         self.text_size_box = QComboBox(self)

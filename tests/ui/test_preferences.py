@@ -11,10 +11,11 @@ from PySide6.QtWidgets import QApplication
 
 from journey import ops
 from journey.layout import Style
+from journey.palette import HIGH_CONTRAST_STRONG
 from storage import Library
 from storage.backups import list_backups
 from ui.main_window import MainWindow
-from ui.preferences import HIGH_CONTRAST_STRONG, Preferences
+from ui.preferences import Preferences
 
 
 def make_window(qtbot, library) -> MainWindow:

@@ -10,7 +10,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage, QPainter
 
 from journey.layout import Style
-from paint.qt_paint import PROJECTOR_THEME, THEME, Theme, painting_theme
+from paint.qt_paint import painting_theme
+from paint.theme import PROJECTOR_THEME, THEME, Theme
 from ui.main_window import MainWindow
 
 

@@ -22,7 +22,7 @@ While presenting, an application event filter takes those keys first
 (accepting the ShortcutOverride), so note navigation never competes for the
 arrows; it is installed only while presenting.
 
-View › Projector Theme swaps in `paint.qt_paint.PROJECTOR_THEME` — darker grid,
+View › Projector Theme swaps in `paint.theme.PROJECTOR_THEME` — darker grid,
 headers and ink for a washed-out projector — for the canvas's paints only
 (`MapView.paint_theme`), so posters keep the standard colours.
 """
@@ -37,7 +37,7 @@ from PySide6.QtWidgets import QApplication, QDockWidget, QLabel, QToolBar, QWidg
 from shiboken6 import isValid
 
 from canvas.stage_spotlight import StageSpotlight, stage_column
-from paint.qt_paint import PROJECTOR_THEME
+from paint.theme import PROJECTOR_THEME
 
 if TYPE_CHECKING:  # types only: the window imports this module
     from ..main_window import MainWindow
