@@ -137,9 +137,9 @@ class NotesOverview(QGraphicsItem):
 
     @staticmethod
     def _hand_over(item: NoteItem, to_overview: bool) -> None:
-        if getattr(item, "_in_overview", False) != to_overview:
+        # The flag is the state: only the overview sets it on a note item.
+        if bool(item.flags() & _NO_CONTENTS) != to_overview:
             item.setFlag(_NO_CONTENTS, to_overview)
-            item._in_overview = to_overview
 
     # -- mode ---------------------------------------------------------------------
     def set_active(self, active: bool) -> None:

@@ -185,6 +185,7 @@ class Countdown(QObject):
 # -- the sound ----------------------------------------------------------------------
 
 _CHIME: Path | None = None
+_CHIME_NAME = "waymark-time-up-chime"
 
 
 def _chime_file() -> Path:
@@ -216,11 +217,16 @@ def play_time_up(owner: QObject) -> str:
     except ImportError:
         QApplication.beep()
         return "beep"
+    previous = owner.findChild(QSoundEffect, _CHIME_NAME)
+    if previous is not None:  # one chime per owner: the last one's is done or cut short
+        previous.deleteLater()
+    # The owner is its Qt parent, so it plays on after this function drops its wrapper
+    # and goes with the owner; the next chime finds it by name and replaces it.
     effect = QSoundEffect(owner)
+    effect.setObjectName(_CHIME_NAME)
     effect.setSource(QUrl.fromLocalFile(str(_chime_file())))
     effect.setVolume(0.9)
     effect.play()
-    owner._chime = effect  # type: ignore[attr-defined]  # keep it alive while it plays
     return "chime"
 
 
