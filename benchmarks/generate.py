@@ -32,7 +32,7 @@ WORDS = ("customer wants to compare plans quickly but the price page hides shipp
          "great taste but packaging is bulky friends recommend it at work").split()
 
 
-def _text(rng: random.Random) -> str:
+def note_text(rng: random.Random) -> str:
     """Sticky-note text: mostly a few words, sometimes a sentence, rarely a paragraph."""
     r = rng.random()
     n = rng.randint(2, 6) if r < 0.6 else rng.randint(7, 16) if r < 0.95 else rng.randint(30, 60)
@@ -72,7 +72,7 @@ def generate_session(db: Db, notes: int, stages: int = 8, lanes: int = 8,
         for pos in range(count):
             note_rows.append(dict(
                 id=new_id(), map_id=jmap.id, stage_id=stage.id, lane_id=lane.id, position=pos,
-                text=_text(rng), colour=colour, tags="", author=rng.choice(people).name,
+                text=note_text(rng), colour=colour, tags="", author=rng.choice(people).name,
                 owner="", priority="", impact=None, effort=None, status="",
                 created_at=stamp, updated_at=stamp))
     if note_rows:

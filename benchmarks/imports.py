@@ -29,7 +29,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from benchmarks.generate import LANE_KINDS, STAGE_NAMES, _text
+from benchmarks.generate import LANE_KINDS, STAGE_NAMES, note_text
 from journey.palette import note_colour_for_kind
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -55,7 +55,7 @@ def write_json(path: Path, notes: int, stages: int = 8, lanes: int = 8, seed: in
         lane = (i // stages) % lanes
         note_docs.append({  # every field, as `export json` writes a note
             "id": _id(rng), "stage_id": stage_docs[i % stages]["id"],
-            "lane_id": lane_docs[lane]["id"], "text": _text(rng),
+            "lane_id": lane_docs[lane]["id"], "text": note_text(rng),
             "colour": note_colour_for_kind(kinds[lane]).upper(),
             "tags": ["bench"] if i % 7 == 0 else [], "author": "P1" if i % 3 == 0 else "",
             "owner": "", "priority": "", "impact": None, "effort": None, "status": "",
@@ -77,7 +77,7 @@ def write_csv(path: Path, rows: int, stages: int = 8, lanes: int = 8, seed: int 
     for i in range(rows):
         kind = kinds[(i // stages) % lanes]
         out.writerow([STAGE_NAMES[i % stages % len(STAGE_NAMES)] + f" {i % stages + 1}",
-                      kind.label, kind.value, _text(rng), "bench" if i % 7 == 0 else "",
+                      kind.label, kind.value, note_text(rng), "bench" if i % 7 == 0 else "",
                       "P1" if i % 3 == 0 else ""])
     path.write_text(buf.getvalue(), encoding="utf-8")
 
@@ -89,7 +89,7 @@ def write_mermaid(path: Path, tasks: int, sections: int = 10, seed: int = 0) -> 
     for i in range(tasks):
         if i % per == 0 and i // per < sections:
             lines.append(f"  section {STAGE_NAMES[(i // per) % len(STAGE_NAMES)]} {i // per + 1}")
-        text = _text(rng).replace(":", " ").replace("#", " ").replace(";", " ")
+        text = note_text(rng).replace(":", " ").replace("#", " ").replace(";", " ")
         lines.append(f"    {text}: {rng.randint(1, 5)}: P{rng.randint(1, 6)}, P{rng.randint(1, 6)}")
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
