@@ -227,3 +227,61 @@ def test_reads_live_in_journey_queries():
              if str(path.relative_to(ROOT)) not in allowed
              for what in sql_in(path.read_text(encoding="utf-8"), str(path))]
     assert found == []
+
+
+# -- private names stay in their package ----------------------------------------------
+
+OURS = set(PACKAGES) | {"main", "benchmarks"}
+
+
+def _private(name: str) -> bool:
+    return name.startswith("_") and not name.startswith("__")
+
+
+def private_uses(path: Path, root: Path = ROOT) -> list[str]:
+    """`from our.module import _name` and `our_module._name` in `path`, where the
+    module lives in another package than `path` (a package's own helpers such as
+    journey/ops/_common.py are its business)."""
+    here = ".".join(path.relative_to(root).with_suffix("").parts[:-1])
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    modules: dict[str, str] = {}  # local name -> module it is bound to
+    found: list[str] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            if node.module.split(".")[0] not in OURS:
+                continue
+            home = node.module.rsplit(".", 1)[0] if _private(node.module.rsplit(".", 1)[-1]) \
+                else node.module
+            for alias in node.names:
+                target = f"{node.module}.{alias.name}"
+                if home != here and (_private(alias.name) or _private(node.module.split(".")[-1])):
+                    found.append(f"{path.relative_to(root)}:{node.lineno} imports {target}")
+                modules[alias.asname or alias.name] = target
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.name.split(".")[0] in OURS:
+                    modules[alias.asname or alias.name.split(".")[0]] = alias.name
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute) and _private(node.attr) \
+                and isinstance(node.value, ast.Name) and node.value.id in modules:
+            found.append(f"{path.relative_to(root)}:{node.lineno} uses "
+                         f"{modules[node.value.id]}.{node.attr}")
+    return found
+
+
+def test_no_module_uses_a_private_name_of_another_package():
+    found = [use for package in sorted(OURS - {"main"}) for path in (ROOT / package).rglob("*.py")
+             for use in private_uses(path)]
+    found += private_uses(ROOT / "main.py")
+    assert not found, "\n".join(found)
+
+
+def test_the_private_name_scan_catches_both_forms(tmp_path: Path):
+    (tmp_path / "ui").mkdir()
+    bad = tmp_path / "ui" / "bad.py"
+    bad.write_text("from journey.ops._common import renumber\nfrom storage.library import _one_line\n"
+                   "import canvas.overview as overview\noverview._hand_over(1, 2)\n")
+    uses = private_uses(bad, tmp_path)
+    assert [u.split(" ", 1)[1] for u in uses] == [
+        "imports journey.ops._common.renumber", "imports storage.library._one_line",
+        "uses canvas.overview._hand_over"]
