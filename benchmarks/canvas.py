@@ -22,6 +22,10 @@ then measures on the real window, scene and view (offscreen Qt):
 - `edit_apply_ms_median` (extra): the same edit through the window's
   `MapDocument.run` — commit, refresh of the cell, relayout and the scene's
   binder — what one edit costs end to end.
+- `edit_ms` / `edit_ms_max`: per edit kind (add_note … select_all), the median and
+  the maximum over `--edit-reps` repetitions, from the command pushed as the UI
+  pushes it to the next frame painted (`benchmarks/canvas_edits.py`); `--kinds`
+  picks some, `--kinds none` skips them.
 
 Timings only; no asserts. The numbers go into docs/PERFORMANCE.md.
 """
@@ -118,7 +122,7 @@ def size_viewport(window: Any, app: QApplication) -> None:
 
 
 def run(notes: int, frames_per_place: int = 5, edits: int = 50, stages: int = 8,
-        lanes: int = 8) -> dict[str, Any]:
+        lanes: int = 8, edit_reps: int = 7, kinds: tuple[str, ...] = ()) -> dict[str, Any]:
     from ui.app import make_application
     from ui.main_window import MainWindow
 
@@ -180,6 +184,13 @@ def run(notes: int, frames_per_place: int = 5, edits: int = 50, stages: int = 8,
             doc.run(ops.edit_note, nid, text=f"Edited through the window {i}",
                     cells=[cell[0]] if cell else None)
             apply_ms.append((time.perf_counter() - t) * 1000)
+        edit_ms, edit_ms_max = {}, {}
+        if kinds:
+            from benchmarks.canvas_edits import measure
+
+            view.set_zoom(1.0)
+            view.centerOn(rect.center())
+            edit_ms, edit_ms_max = measure(window, image, edit_reps, kinds)
         window.close()  # stops listening: the commits below are the library's alone
         app.processEvents()
         commit_ms = []
@@ -206,6 +217,9 @@ def run(notes: int, frames_per_place: int = 5, edits: int = 50, stages: int = 8,
             "load_avg_1min": round(os.getloadavg()[0], 2),  # the machine is shared
             "viewport": [viewport.width(), viewport.height()],
             "frames": len(frame),
+            "edit_ms": edit_ms,
+            "edit_ms_max": edit_ms_max,
+            "edit_reps": edit_reps if kinds else 0,
         }
 
 
@@ -217,9 +231,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--edits", type=int, default=50)
     parser.add_argument("--stages", type=int, default=8)
     parser.add_argument("--lanes", type=int, default=8)
+    parser.add_argument("--edit-reps", type=int, default=7,
+                        help="repetitions of each edit kind for edit_ms")
+    parser.add_argument("--kinds", default="all",
+                        help="edit kinds for edit_ms, comma-separated; 'all' or 'none'")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     args = parser.parse_args(argv)
-    result = run(args.notes, max(1, args.frames), max(1, args.edits), args.stages, args.lanes)
+    from benchmarks.canvas_edits import KINDS
+
+    kinds = KINDS if args.kinds == "all" else () if args.kinds == "none" else tuple(
+        k.strip() for k in args.kinds.split(",") if k.strip())
+    unknown = set(kinds) - set(KINDS)
+    if unknown:
+        parser.error(f"unknown edit kinds: {', '.join(sorted(unknown))} (known: {', '.join(KINDS)})")
+    result = run(args.notes, max(1, args.frames), max(1, args.edits), args.stages, args.lanes,
+                 max(1, args.edit_reps), kinds)
     if args.json:
         print(json.dumps(result))
     else:
