@@ -11,8 +11,10 @@ timeout), and under the write lock (BEGIN IMMEDIATE) the version is read again,
 an older library is backed up and migrated and the id stamped: two Waymarks
 opening the same new library at once create it once.
 
-`run(op, ...)` executes a `journey.ops` operation and commits it before
-returning, then tells the listeners (the UI's binder) that something changed.
+`run(op, ..., initiator=None)` executes a `journey.ops` operation and commits it
+before returning, then tells every listener one `journey.changes.Committed`: the
+op's name, its result, the `Changes` gathered from the session while it ran (so
+no op can forget to say what it touched) and who initiated it.
 When another Waymark holds the write lock longer than the busy timeout, `run`
 tries again with a growing pause, for about `busy_retry_seconds` in all, then
 raises LibraryBusy. Anything that goes wrong while opening is one LibraryError
@@ -42,6 +44,7 @@ from sqlalchemy.pool import NullPool, QueuePool
 from sqlmodel import Session as Db
 from sqlmodel import create_engine
 
+from journey.changes import ChangeGatherer, Changes, Committed
 from journey.errors import WaymarkError
 
 from .atomic import atomic_path
@@ -410,7 +413,7 @@ class Library:
             poolclass=NullPool if os.name == "nt" else QueuePool,
         )
         event.listen(self._read_engine, "begin", _begin_read)
-        self._listeners: list[Callable[[str, Any], None]] = []
+        self._listeners: list[Callable[[Committed], None]] = []
         self._version_conn: sqlite3.Connection | None = None
         self._version_lock = threading.Lock()
 
@@ -433,30 +436,40 @@ class Library:
             raise
 
     # -- edits and reads ---------------------------------------------------
-    def run(self, op: Callable[..., R], *args: Any, **kwargs: Any) -> R:
+    def run(self, op: Callable[..., R], *args: Any, initiator: object | None = None,
+            **kwargs: Any) -> R:
         """Run one operation as one transaction, committed before this returns.
 
         While another Waymark holds the write lock the whole operation is tried
         again (it was rolled back, so nothing happened twice), for about
         `busy_retry_seconds`; then LibraryBusy. A read-only library raises
-        LibraryReadOnly without touching the file."""
+        LibraryReadOnly without touching the file. The listeners then get one
+        `Committed` with the gathered `Changes` and `initiator` (e.g. the
+        MapDocument that asked)."""
         if self.read_only:
             raise LibraryReadOnly(f"the library {self.path} is read-only: edits are refused")
+        changes = Changes()
 
         def attempt() -> R:
+            nonlocal changes
             with Db(self.engine, expire_on_commit=False) as db:
+                gatherer = ChangeGatherer(db)
                 try:
                     result = op(db, *args, **kwargs)
                     db.commit()
                 except BaseException:
                     db.rollback()
                     raise
+                finally:
+                    gatherer.close()
+            changes = gatherer.changes
             return result
 
         with self._errors():
             result = retry_busy(attempt, self.busy_retry_seconds)
+        done = Committed(getattr(op, "__name__", "op"), result, changes, initiator)
         for listener in list(self._listeners):
-            listener(getattr(op, "__name__", "op"), result)
+            listener(done)
         return result
 
     def read(self, fn: Callable[..., R], *args: Any, **kwargs: Any) -> R:
@@ -473,17 +486,19 @@ class Library:
         with self._errors(), Db(self._read_engine, expire_on_commit=False) as db:
             yield db
 
-    def subscribe(self, listener: Callable[[str, Any], None]) -> Callable[[], None]:
+    def subscribe(self, listener: Callable[[Committed], None]) -> Callable[[], None]:
         self._listeners.append(listener)
         return lambda: self._listeners.remove(listener)
 
     def notify(self, what: str, result: Any = None,
-               skip: Callable[[str, Any], None] | None = None) -> None:
+               skip: Callable[[Committed], None] | None = None) -> None:
         """Tell the listeners (all but `skip`) that the library changed without a
-        `run` of ours: another program's commit, seen by the window's watch."""
+        `run` of ours: another program's commit, seen by the window's watch. What
+        changed cannot be told, so the Changes say `everything`."""
+        done = Committed(what, result, Changes(everything=True), None)
         for listener in list(self._listeners):
             if listener is not skip:
-                listener(what, result)
+                listener(done)
 
     def data_version(self) -> int:
         """SQLite's `PRAGMA data_version` on one long-lived connection of this Library.

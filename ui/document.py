@@ -36,7 +36,6 @@ class MapDocument(QObject):
         self.map_id = map_id
         self.style = style or Style()
         self._index: dict[str, tuple[Cell, int, Note]] = {}
-        self.running = False  # True while this document's own edit commits
         self.data: MapData = library.read(load_map, map_id)
         self.layout: MapLayout
         self._relayout()
@@ -49,11 +48,7 @@ class MapDocument(QObject):
         `cells` names the only cells the edit can touch (notes, votes); None
         means anything may have changed (stages, lanes, curves, the scale).
         """
-        self.running = True
-        try:
-            result = self.library.run(op, *args, **kwargs)
-        finally:
-            self.running = False
+        result = self.library.run(op, *args, initiator=self, **kwargs)
         if cells is None:
             self.reload()
         else:

@@ -45,6 +45,7 @@ from .library.session_dialog import SessionDialog
 from .messages import show_one_line
 
 if TYPE_CHECKING:  # the parts' modules import the window's package: types only
+    from journey.changes import Committed
     from journey.layout import Style
 
     from .exchange.exchange_actions import ExchangeTools
@@ -369,9 +370,9 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("Waymark")
         self.counts_label.setText("The library has no sessions")
 
-    def _library_changed(self, _op: str, _result: Any) -> None:
+    def _library_changed(self, done: Committed) -> None:
         """Something was committed elsewhere (a dialog, another map): catch up."""
-        if self.session_id is None or any(d.running for d in self.docs.values()):
+        if self.session_id is None or any(done.initiator is d for d in self.docs.values()):
             return
         try:
             maps = self.library.read(maps_of, self.session_id)

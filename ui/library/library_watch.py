@@ -42,6 +42,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QLabel
 from shiboken6 import isValid
 
+from journey.changes import Committed
 from journey.errors import WaymarkError
 
 if TYPE_CHECKING:  # types only: the window imports this module
@@ -123,7 +124,7 @@ class LibraryWatch(QObject):
         self._digest_timer.timeout.connect(self._take_digest)
         ref = weakref.ref(self)
 
-        def own_commit(_op: str, _result: Any) -> None:
+        def own_commit(_done: Committed) -> None:
             watch = ref()
             if watch is not None and isValid(watch):
                 watch.accept_own_commit()

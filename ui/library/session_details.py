@@ -75,7 +75,7 @@ class SessionDetailsDialog(QDialog):
         layout.addWidget(buttons)
         # The window's undo and redo work here too (the dialog is modal).
         self.addActions([window.undo_action, window.redo_action])
-        self._unsubscribe = self.library.subscribe(lambda *_: self.refresh())
+        self._unsubscribe = self.library.subscribe(lambda _done: self.refresh())
         self.refreshing = False
         self.refresh()
 

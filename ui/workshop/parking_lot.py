@@ -36,6 +36,7 @@ from shiboken6 import isValid
 from canvas.drop_indicator import DropIndicator
 from canvas.note_drag import bar_rect, cell_at, slot_index
 from canvas.note_item import NoteItem
+from journey.changes import Committed
 from journey.palette import note_fill
 from journey.queries import parked_notes
 
@@ -149,7 +150,7 @@ class ParkingLot(QObject):
         # Commits without a map open (or from elsewhere) reach us through the library.
         ref = weakref.ref(self)
 
-        def committed(_op: str, _result: Any) -> None:
+        def committed(_done: Committed) -> None:
             lot = ref()
             if lot is not None and isValid(lot) and isValid(lot.list):
                 lot.refresh()
