@@ -110,7 +110,8 @@ def measure(window: Any, image: QImage, reps: int,
                     cmd.set_lane_collapsed(doc, lane.id, c))))
             elif kind == "move_curve_point" and points:
                 pid = points[0].id
-                score = 2 if i % 2 == 0 else -2
+                now = next(p.score for c in doc.data.curves for p in c.points if p.id == pid)
+                score = -now if now else 1  # always a move
                 times[kind].append(_timed(window, image, lambda p=pid, s=score: push(
                     cmd.set_curve_point(doc, p, score=s))))
             elif kind == "cast_vote" and round_id and people:
