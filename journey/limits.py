@@ -1,7 +1,7 @@
 """Length limits of every text field, and the checks that apply them.
 
 The operations (`journey.ops`) check edits with these and the file formats
-(storage/interchange_models.py and its schema, CSV, Mermaid) take their limits
+(formats/session_json_models.py and its schema, CSV, Mermaid) take their limits
 from here, so no way into a library lets through what another refuses.
 """
 
