@@ -3,8 +3,10 @@
 `InlineEditor` shows one `QLineEdit` in a `QGraphicsProxyWidget` over the
 thing being named, in the header's own font and size, so the name is typed
 where it appears and zooms with the map. Enter (or clicking elsewhere)
-commits — `committed(kind, id, text)` — and Esc cancels; the editor writes
-nothing itself. One proxy is made per scene and reused.
+commits — `committed(kind, id, text)` — and Esc cancels (`cancelled`); the
+editor writes nothing itself. It also names what is not there yet: a new stage
+or lane is named over its `canvas.provisional_header` ghost, and only the
+commit adds it. One proxy is made per scene and reused.
 """
 
 from __future__ import annotations
@@ -57,7 +59,9 @@ class InlineEditor(QObject):
 
     #: (kind, id, text): "stage", "lane" or "point", the row id, the typed text.
     committed = Signal(str, str, str)
-    #: Emitted when the editor closes, committed or not.
+    #: Emitted when Esc (or the caller) closes the editor without committing.
+    cancelled = Signal()
+    #: Emitted when the editor closes, committed or not (before committed/cancelled).
     closed = Signal()
 
     def __init__(self, scene: QGraphicsScene) -> None:
@@ -67,6 +71,7 @@ class InlineEditor(QObject):
         self.edit: _LineEdit | None = None
         self.kind = ""
         self.target = ""
+        self._size = 12.0
         self._open = False
 
     @property
@@ -89,18 +94,20 @@ class InlineEditor(QObject):
         return self.proxy, self.edit
 
     def open(self, kind: str, target: str, rect: QRectF, text: str, size: float,
-             bold: bool = False, align: Qt.AlignmentFlag = Qt.AlignmentFlag.AlignLeft) -> None:
+             bold: bool = False, align: Qt.AlignmentFlag = Qt.AlignmentFlag.AlignLeft,
+             placeholder: str = "") -> None:
         """Show the editor over `rect` (scene points) with `text` selected."""
         if self._open:
             self.commit()
         proxy, edit = self._ensure()
         self.kind, self.target = kind, target
+        self._size = size
         edit.setFont(face_font("sans-bold" if bold else "sans", max(6, round(size))))
         edit.setAlignment(align | Qt.AlignmentFlag.AlignVCenter)
+        edit.setPlaceholderText(placeholder)
         edit.setText(text)
         edit.selectAll()
-        height = max(rect.height(), size * 1.6 + 6)
-        proxy.setGeometry(QRectF(rect.x(), rect.center().y() - height / 2, rect.width(), height))
+        self.move_to(rect)
         self._open = True
         proxy.show()
         for view in self.scene.views():
@@ -108,6 +115,12 @@ class InlineEditor(QObject):
                 view.setFocus(Qt.FocusReason.OtherFocusReason)
         self.scene.setFocusItem(proxy, Qt.FocusReason.OtherFocusReason)
         edit.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def move_to(self, rect: QRectF) -> None:
+        """Lay the editor over `rect` (the thing it names moved), keeping what is typed."""
+        proxy, _edit = self._ensure()
+        height = max(rect.height(), self._size * 1.6 + 6)
+        proxy.setGeometry(QRectF(rect.x(), rect.center().y() - height / 2, rect.width(), height))
 
     def text(self) -> str:
         return self.edit.text() if self.edit is not None else ""
@@ -122,8 +135,10 @@ class InlineEditor(QObject):
         self.committed.emit(kind, target, text)
 
     def cancel(self) -> None:
+        """Close without reporting the text (Esc, or what was named is gone)."""
         if self._open:
             self._close()
+            self.cancelled.emit()
 
     def _close(self) -> None:
         self._open = False

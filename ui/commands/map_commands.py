@@ -198,7 +198,7 @@ class DeleteNotes(Command):
 
 def add_stage(doc: MapDocument, name: str, index: int | None = None) -> tuple[OpCommand, str]:
     stage_id = new_id()
-    return OpCommand(doc, f"Add stage “{name}”",
+    return OpCommand(doc, f"Add stage “{name.strip()}”",
                      [call(ops.add_stage, doc.map_id, name, index, stage_id=stage_id)],
                      [call(ops.delete_stage, stage_id)]), stage_id
 
@@ -206,7 +206,7 @@ def add_stage(doc: MapDocument, name: str, index: int | None = None) -> tuple[Op
 def add_lane(doc: MapDocument, name: str, kind: str, index: int | None = None
              ) -> tuple[OpCommand, str]:
     lane_id = new_id()
-    return OpCommand(doc, f"Add lane “{name}”",
+    return OpCommand(doc, f"Add lane “{name.strip()}”",
                      [call(ops.add_lane, doc.map_id, name, kind, index, lane_id=lane_id)],
                      [call(ops.delete_lane, lane_id)]), lane_id
 
@@ -217,18 +217,6 @@ def _stage(doc: MapDocument, stage_id: str):
 
 def _lane(doc: MapDocument, lane_id: str):
     return next(lane for lane in doc.data.lanes if lane.id == lane_id)
-
-
-def name_fresh_row(command: OpCommand, name: str) -> None:
-    """Give a just-added stage or lane its typed name inside the add command itself,
-    so "add, then name it" is one undo step. The name is committed at once."""
-    op, args, kwargs = command.redo_calls[0]
-    row_id = kwargs.get("stage_id") or kwargs.get("lane_id")
-    rename = ops.rename_stage if op is ops.add_stage else ops.rename_lane
-    command.doc.run(rename, row_id, name)
-    command.redo_calls = [(op, (args[0], name.strip(), *args[2:]), kwargs)]
-    kind = "stage" if op is ops.add_stage else "lane"
-    command.setText(f"Add {kind} “{name.strip()}”")
 
 
 def rename_stage(doc: MapDocument, stage_id: str, name: str) -> OpCommand | None:

@@ -8,6 +8,14 @@ themselves are canvas behaviour, in `canvas.structure_input.StructureInput` (fir
 `rename`, `edit_label`, `add_point_at`, the menus. Double-click a header (or F2/Enter
 on a selected one) opens the `InlineEditor`; Enter commits one rename.
 
+Adding a stage or lane (Map ▸ Add Stage, Ctrl+Shift+T; Add Lane, Ctrl+Shift+R; a
+header's Add Stage Before/After, Add Lane Below) writes nothing at first: a ghost header
+(`canvas.provisional_header`) marks where it will appear and the editor opens on it with
+the default name ("New stage", or the lane kind's label) selected, so typing replaces
+it. Enter (or clicking elsewhere) pushes one `cmd.add_stage` / `cmd.add_lane` with the
+typed name — one `Library.run`, one undo step — and selects the new header. Esc, or an
+empty name, adds nothing and writes nothing.
+
 Keys arrive through an event filter on the view, which claims a key
 (ShortcutOverride) only while a header or a curve point is selected (or Esc during a
 gesture), so the same keys serve the notes otherwise. The Map menu and the context
@@ -26,8 +34,8 @@ from shiboken6 import isValid
 from canvas.curve_item import CurvePointItem
 from canvas.header_edit import InlineEditor
 from canvas.header_items import LaneHeaderItem, StageHeaderItem
+from canvas.provisional_header import ProvisionalHeader
 from canvas.structure_input import StructureInput
-from journey.errors import WaymarkError
 from journey.layout import ScaleShape
 from journey.models import LaneKind
 from journey.ops.structure import MAX_STAGE_WIDTH, MIN_STAGE_WIDTH
@@ -41,6 +49,7 @@ if TYPE_CHECKING:  # types only: the window imports this module
 
 Mods = Qt.KeyboardModifier
 CTRL_SHIFT = Mods.ControlModifier | Mods.ShiftModifier
+NEW_STAGE, NEW_LANE = "new stage", "new lane"  # the editor's kinds while adding
 
 
 class StructureEditor(CurveEditing, QObject):
@@ -53,6 +62,10 @@ class StructureEditor(CurveEditing, QObject):
         self.view = window.view
         self.editor = InlineEditor(self.scene)
         self.editor.committed.connect(self._named)
+        self.editor.cancelled.connect(self._not_named)
+        self.editor.closed.connect(self._editor_closed)
+        self.ghost: ProvisionalHeader | None = None  # where a stage or lane being added goes
+        self._adding: Any = None  # the document a stage or lane is being added to
         self._curve_id: str | None = None  # the curve new points go to
         self.confirm_box: QMessageBox | None = None
         self.menus = StructureMenus(self)
@@ -165,7 +178,9 @@ class StructureEditor(CurveEditing, QObject):
         # the gesture's geometry is stale, drop it.
         if self.gesture is not None:
             self._cancel_gesture()
-        if self.editor.is_open:
+        if self.editor.is_open and self.editor.kind in (NEW_STAGE, NEW_LANE):
+            self._follow_layout()
+        elif self.editor.is_open:
             kind, target = self.editor.kind, self.editor.target
             alive = (target in self.scene.stages if kind == "stage" else
                      target in self.scene.lanes if kind == "lane" else
@@ -246,38 +261,108 @@ class StructureEditor(CurveEditing, QObject):
         return sum(len(notes) for (s, ln), notes in self.doc.data.notes.items()
                    if (stage_id is None or s == stage_id) and (lane_id is None or ln == lane_id))
 
-    def add_stage(self, index: int | None = None) -> str | None:
-        """A new stage after the current one (or at the end), its name open for typing."""
-        if self.doc is None:
-            return None
+    def add_stage(self, index: int | None = None) -> None:
+        """Name a new stage after the current one (or at the end, or at `index`):
+        nothing is written until the name is committed."""
+        if self.doc is None or self.scene.layout is None:
+            return
+        self._finish_editing()
         if index is None:
             current = self.stage_row(self.current_stage() or "")
             index = current.position + 1 if current else None
-        command, stage_id = cmd.add_stage(self.doc, "New stage", index)
-        if not self.push(command):
-            return None
-        self._fresh = (stage_id, command)
-        item = self.scene.stages.get(stage_id)
-        if item is not None:
-            self.select(item)
-            self.rename(stage_id)
-        return stage_id
+        self._propose(NEW_STAGE, index, "New stage")
 
-    def add_lane(self, kind: str = LaneKind.CUSTOM, index: int | None = None) -> str | None:
-        if self.doc is None:
-            return None
+    def add_lane(self, kind: str = LaneKind.CUSTOM, index: int | None = None) -> None:
+        """Name a new lane of `kind` below the current one (or at the end, or at `index`)."""
+        if self.doc is None or self.scene.layout is None:
+            return
+        self._finish_editing()
         if index is None:
             current = self.lane_row(self.current_lane() or "")
             index = current.position + 1 if current else None
-        command, lane_id = cmd.add_lane(self.doc, LaneKind(kind).label, kind, index)
+        self._propose(NEW_LANE, index, LaneKind(kind).label, LaneKind(kind).value)
+
+    def _finish_editing(self) -> None:
+        """A name being typed is committed first (as a click elsewhere does), so the new
+        stage or lane is placed in the layout that follows."""
+        if self.gesture is not None:
+            self._cancel_gesture()
+        if self.editor.is_open:
+            self.editor.commit()
+
+    def _ghost(self) -> ProvisionalHeader:
+        if self.ghost is None or not isValid(self.ghost) or self.ghost.scene() is not self.scene:
+            self.ghost = ProvisionalHeader()
+            self.scene.addItem(self.ghost)
+        return self.ghost
+
+    def _propose(self, kind: str, index: int | None, name: str, lane_kind: str = "") -> None:
+        """Show where the new stage or lane goes and open its name there."""
+        ghost = self._ghost()
+        ghost.show_at(self.scene.layout, "stage" if kind == NEW_STAGE else "lane", index,
+                      lane_kind)
+        self._adding = self.doc
+        self.scene.clearSelection()
+        self.view.ensureVisible(ghost.header, 40, 40)
+        style = self.doc.style
+        if kind == NEW_STAGE:
+            self.editor.open(kind, "", self._stage_name_rect(ghost.header), name,
+                             style.header_size, bold=True, align=Qt.AlignmentFlag.AlignHCenter,
+                             placeholder="Name of the new stage")
+        else:
+            self.editor.open(kind, "", self._lane_name_rect(ghost.header), name,
+                             style.lane_header_size, bold=True,
+                             placeholder="Name of the new lane")
+        self.status("Type the name, Enter adds it, Esc adds nothing")
+
+    @staticmethod
+    def _stage_name_rect(r: QRectF) -> QRectF:
+        return QRectF(r.x() + 9, r.y() + 6, r.width() - 18, r.height() - 12)
+
+    @staticmethod
+    def _lane_name_rect(r: QRectF) -> QRectF:
+        return QRectF(r.x() + 8, r.y() + 4, r.width() - 12, r.height() - 8)
+
+    def _follow_layout(self) -> None:
+        """Something else was committed while a new stage or lane was being named: the
+        ghost and the editor move to the same place in the new layout (another map
+        shown: nothing is added)."""
+        ghost = self.ghost
+        if ghost is None or self.doc is not self._adding or self.scene.layout is None:
+            self.editor.cancel()
+            return
+        ghost.show_at(self.scene.layout, ghost.kind, ghost.index, ghost.lane_kind)
+        rect = (self._stage_name_rect if ghost.kind == "stage" else self._lane_name_rect)
+        self.editor.move_to(rect(ghost.header))
+
+    def _editor_closed(self) -> None:
+        if self.ghost is not None and isValid(self.ghost):
+            self.ghost.hide()
+
+    def _not_named(self) -> None:
+        if self._adding is not None and self.editor.kind in (NEW_STAGE, NEW_LANE):
+            self.status("Nothing added")
+        self._adding = None
+
+    def _add_named(self, kind: str, name: str) -> None:
+        """The new stage or lane's name was committed: one add command, if named."""
+        doc, self._adding = self._adding, None
+        ghost = self.ghost
+        if doc is None or doc is not self.doc or ghost is None:
+            return
+        what = "stage" if kind == NEW_STAGE else "lane"
+        if not name:
+            self.status(f"No name: no {what} added")
+            return
+        if kind == NEW_STAGE:
+            command, row_id = cmd.add_stage(doc, name, ghost.index)
+        else:
+            command, row_id = cmd.add_lane(doc, name, ghost.lane_kind, ghost.index)
         if not self.push(command):
-            return None
-        self._fresh = (lane_id, command)
-        item = self.scene.lanes.get(lane_id)
+            return
+        item = (self.scene.stages if kind == NEW_STAGE else self.scene.lanes).get(row_id)
         if item is not None:
             self.select(item)
-            self.rename(lane_id)
-        return lane_id
 
     def rename(self, row_id: str) -> None:
         """Open the in-place editor on a stage or lane header."""
@@ -310,16 +395,10 @@ class StructureEditor(CurveEditing, QObject):
             if any(p.id == target for cd in self.doc.data.curves for p in cd.points):
                 self.push(cmd.set_curve_point(self.doc, target, label=text))
             return
-        if not text:
+        if kind in (NEW_STAGE, NEW_LANE):
+            self._add_named(kind, text)
             return
-        fresh, self._fresh = getattr(self, "_fresh", None), None
-        stack = self.window.undo_stack
-        if (fresh and fresh[0] == target and stack.count() and stack.index() == stack.count()
-                and stack.command(stack.index() - 1) is fresh[1]):
-            try:  # the name typed right after adding belongs to the add
-                cmd.name_fresh_row(fresh[1], text)
-            except WaymarkError as exc:
-                self.window.show_error(str(exc))
+        if not text:
             return
         if kind == "stage" and self.stage_row(target):
             self.push(cmd.rename_stage(self.doc, target, text))
