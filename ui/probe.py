@@ -1,7 +1,8 @@
 """What the running app shows, for tests and benchmarks that watch it from outside.
 
-Both probes are off unless their environment variable is set, and both only
-read the widgets and the scene; they never change state.
+Each probe is off unless its environment variable is set, and each only
+reads the widgets, the scene (and, for the frame probe, events and commits); none
+changes state.
 
 - `WAYMARK_PROBE=SOCKET` (the real-window tests, tests/realwin/): they send
   real X events with xdotool and need to know where things are on the screen,
@@ -15,6 +16,11 @@ read the widgets and the scene; they never change state.
   `WAYMARK_STARTUP_PROBE_QUIT=1` it then appends `quit_requested <time>` and
   closes the window the way File › Quit does; the benchmark times the rest up
   to the process's exit.
+- `WAYMARK_FRAME_PROBE=FILE` (`python -m benchmarks.realwin_edits`): the app
+  appends one JSON line to FILE per input event, library commit, document
+  `changed` and viewport paint, each stamped with `time.perf_counter()` in
+  the app's own process (see `FrameProbe`), so the benchmark can time an
+  edit from the event the app received to the end of the frame that shows it.
 """
 
 from __future__ import annotations
@@ -46,6 +52,7 @@ if TYPE_CHECKING:  # types only: the window imports this module
 PROBE_ENV = "WAYMARK_PROBE"
 FIRST_FRAME_ENV = "WAYMARK_STARTUP_PROBE"
 QUIT_ENV = "WAYMARK_STARTUP_PROBE_QUIT"
+FRAME_PROBE_ENV = "WAYMARK_FRAME_PROBE"
 
 
 def global_geometry(widget: QWidget) -> list[int]:
@@ -263,3 +270,112 @@ def install(window: MainWindow) -> None:
     """Switch on whichever probe the environment asks for (usually none)."""
     install_state_server(window)
     install_first_frame(window)
+    install_frame_probe(window)
+
+
+class FrameProbe(QObject):
+    """Edit → frame timing in the real window (`WAYMARK_FRAME_PROBE=FILE`).
+
+    One JSON line per record, `t` being `time.perf_counter()` in this process:
+
+    - `{"e": "key", "ty": "override"|"press", "k": key, "m": modifiers}`: a key
+      as the app receives it. An application-wide event filter sees the
+      ShortcutOverride Qt sends the focus widget first (a key bound to an action,
+      Ctrl+Z, never arrives as a KeyPress) and the KeyPress; the first of the two
+      is when the app got the key.
+    - `{"e": "press"|"release", "b": button}`: a mouse button on the map's
+      viewport, seen before any other filter of the viewport (the voting layer
+      takes its clicks in one).
+    - `{"e": "commit", "op": name}`: `Library.run` committed (a listener, called
+      right after the commit, before the document refreshes).
+    - `{"e": "changed", "map": id}`: a document emitted `changed`. Connected after
+      the window's own slot, so this is stamped once the window has applied the
+      new layout to the scene.
+    - `{"e": "paint"}` when a Paint event reaches the viewport, and
+      `{"e": "painted", "s": start, "via": type}` at the end of that frame. Qt
+      paints a window in one pass (UpdateRequest → the Paint of every dirty
+      widget, the viewport first when it is opaque and not overlapped → flush
+      of the backing store to the X server) without returning to the event
+      loop, and inside that pass the application only delivers Paint events.
+      So the first event of any other type after the viewport's Paint (a posted
+      LayoutRequest, a timer, the next X event…; its type is `via`) marks the
+      end of the pass; a zero timer started from the Paint makes sure such an
+      event comes. One `painted` per frame, however many Paints.
+
+    Only reads and records; the file is written line-buffered.
+    """
+
+    KEY_TYPES = {QEvent.Type.ShortcutOverride: "override", QEvent.Type.KeyPress: "press"}
+    MOUSE_TYPES = {QEvent.Type.MouseButtonPress: "press",
+                   QEvent.Type.MouseButtonRelease: "release"}
+
+    def __init__(self, window: MainWindow, path: Path) -> None:
+        super().__init__(window)
+        self.window = window
+        self.viewport = window.view.viewport()
+        self._fh = open(path, "a", encoding="utf-8", buffering=1)  # noqa: SIM115 (app-long)
+        self._docs: set[int] = set()
+        self._library: Any = None
+        self._unsubscribe: Any = None
+        self._frame_start: float | None = None
+        self._follow()
+        self._write({"e": "ready", "t": time.perf_counter()})
+        QApplication.instance().installEventFilter(self)
+        window.destroyed.connect(self._fh.close)
+
+    def _write(self, record: dict[str, Any]) -> None:
+        if not self._fh.closed:
+            self._fh.write(json.dumps(record) + "\n")
+
+    def _follow(self) -> None:
+        """Listen to the window's library and every document it has opened."""
+        library = getattr(self.window, "library", None)
+        if library is not self._library:
+            if self._unsubscribe is not None:
+                try:
+                    self._unsubscribe()
+                except ValueError:
+                    pass
+            self._library, self._unsubscribe = library, (
+                library.subscribe(self._committed) if library is not None else None)
+        for doc in list(getattr(self.window, "docs", {}).values()):
+            if id(doc) not in self._docs:
+                self._docs.add(id(doc))
+                doc.changed.connect(lambda d=doc: self._changed(d))
+
+    def _committed(self, done: Any) -> None:
+        self._write({"e": "commit", "t": time.perf_counter(), "op": getattr(done, "op", "")})
+        self._follow()
+
+    def _changed(self, doc: Any) -> None:
+        self._write({"e": "changed", "t": time.perf_counter(), "map": doc.map_id})
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        kind = event.type()
+        if self._frame_start is not None and kind != QEvent.Type.Paint:
+            self._painted(int(kind.value))  # the paint pass is over
+        if kind == QEvent.Type.Paint:
+            if watched is self.viewport and self._frame_start is None:
+                self._frame_start = t = time.perf_counter()
+                self._write({"e": "paint", "t": t})
+                QTimer.singleShot(0, self._painted)
+        elif kind in self.KEY_TYPES:
+            self._write({"e": "key", "t": time.perf_counter(), "ty": self.KEY_TYPES[kind],
+                         "k": int(event.key()), "m": int(event.modifiers().value)})
+        elif kind in self.MOUSE_TYPES and watched is self.viewport:
+            self._write({"e": self.MOUSE_TYPES[kind], "t": time.perf_counter(),
+                         "b": int(event.button().value)})
+        return False
+
+    def _painted(self, via: int = int(QEvent.Type.MetaCall.value)) -> None:
+        if self._frame_start is None:  # ended by an earlier event
+            return
+        t = time.perf_counter()
+        start, self._frame_start = self._frame_start, None
+        self._write({"e": "painted", "t": t, "s": start, "via": via})
+        self._follow()
+
+
+def install_frame_probe(window: MainWindow) -> FrameProbe | None:
+    path = os.environ.get(FRAME_PROBE_ENV)
+    return FrameProbe(window, Path(path)) if path else None
