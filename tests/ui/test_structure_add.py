@@ -102,6 +102,7 @@ def test_escape_writes_nothing(qtbot, window, commits):
     assert [s.name for s in stored(window).stages] == STAGES
     assert window.library.path.read_bytes() == before
     assert window.statusBar().currentMessage() == "Nothing added"
+    assert window.structure.selected_stage() == window.data.stages[0].id  # still selected
     # The map's keys are the map's again: the next add opens as before.
     qtbot.keyClick(window.view, Qt.Key.Key_T, CTRL_SHIFT)
     assert editor.is_open and editor.kind == NEW_STAGE

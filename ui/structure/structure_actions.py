@@ -302,7 +302,6 @@ class StructureEditor(CurveEditing, QObject):
         ghost.show_at(self.scene.layout, "stage" if kind == NEW_STAGE else "lane", index,
                       lane_kind)
         self._adding = self.doc
-        self.scene.clearSelection()
         self.view.ensureVisible(ghost.header, 40, 40)
         style = self.doc.style
         if kind == NEW_STAGE:
@@ -360,6 +359,7 @@ class StructureEditor(CurveEditing, QObject):
             command, row_id = cmd.add_lane(doc, name, ghost.lane_kind, ghost.index)
         if not self.push(command):
             return
+        self.status(f"Added {what} “{name}”")
         item = (self.scene.stages if kind == NEW_STAGE else self.scene.lanes).get(row_id)
         if item is not None:
             self.select(item)
