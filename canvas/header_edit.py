@@ -15,6 +15,7 @@ from PySide6.QtCore import QEvent, QObject, QRectF, Qt, Signal
 from PySide6.QtGui import QFocusEvent, QKeyEvent
 from PySide6.QtWidgets import QGraphicsProxyWidget, QGraphicsScene, QLineEdit
 
+from journey.limits import MAX_NAME
 from paint.qt_paint import THEME
 from paint.qt_text import face_font
 
@@ -82,6 +83,7 @@ class InlineEditor(QObject):
         if self.proxy is None or self.proxy.scene() is not self.scene:
             self.edit = _LineEdit(self)
             self.edit.setFrame(False)
+            self.edit.setMaxLength(MAX_NAME)  # stage, lane and point names alike
             self.edit.setStyleSheet(
                 f"QLineEdit {{ background: white; color: {THEME.lane_text};"
                 f" border: 2px solid {THEME.selection}; border-radius: 3px; padding: 0 3px; }}")

@@ -220,3 +220,12 @@ def test_the_slot_index_is_clamped(qtbot, window):
     index, header, bar = provisional_slot(layout, "lane", -3)
     assert index == 0 and header.bottom() == layout.lanes[0].rect.y  # the empty corner
     assert header.y() >= layout.stages[0].rect.y
+
+
+def test_a_long_name_stops_at_the_limit_instead_of_failing(qtbot, window, commits):
+    from journey.limits import MAX_NAME
+
+    qtbot.keyClick(window.view, Qt.Key.Key_T, CTRL_SHIFT)
+    qtbot.keyClicks(window.structure.editor.edit, "x" * (MAX_NAME + 20))
+    qtbot.keyClick(window.structure.editor.edit, Qt.Key.Key_Return)
+    assert len(commits) == 1 and stored(window).stages[-1].name == "x" * MAX_NAME
