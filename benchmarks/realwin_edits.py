@@ -36,10 +36,11 @@ input was sent (read once the frame has come and the app has been quiet for
 0.3 s more): the input is the first Esc key (edit_text), left-button release
 (drag_note), Ctrl+Z (undo) or left-button press (vote: the voting layer votes
 on the press), at its first delivery to any object of the app. The edit counts
-as applied at its first commit after the input, or at the first `changed`
-after that commit if there is one (the window's scene has the new layout by
-then). The frame is the first viewport paint that starts after that, and its
-end is when the screen has it. Reported per kind, medians over the
+as applied at the latest of: its first commit after the input, the first
+`changed` and the first `edited` of a document after that commit (the window's
+scene has the new layout by then, and `MapDocument.run` has returned). The
+frame is the first viewport paint that starts after that, and its end is when
+the screen has it. Reported per kind, medians over the
 repetitions:
 
 - `input_to_frame_ms`: input → end of that frame (the issue's number);
@@ -131,7 +132,8 @@ def timing(kind: str, records: list[dict[str, Any]]) -> dict[str, float] | None:
     if commit is None:
         return None
     changed = next((r for r in records if r["e"] == "changed" and r["t"] >= commit["t"]), None)
-    applied = changed["t"] if changed is not None else commit["t"]
+    edited = next((r for r in records if r["e"] == "edited" and r["t"] >= commit["t"]), None)
+    applied = max([commit["t"]] + [r["t"] for r in (changed, edited) if r is not None])
     frame = next((r for r in records if r["e"] == "painted" and r["s"] is not None
                   and r["s"] >= applied), None)
     if frame is None:

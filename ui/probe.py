@@ -290,7 +290,8 @@ class FrameProbe(QObject):
       right after the commit, before the document refreshes).
     - `{"e": "changed", "map": id}`: a document emitted `changed`. Connected after
       the window's own slot, so this is stamped once the window has applied the
-      new layout to the scene.
+      new layout to the scene; `{"e": "edited", "op": name}` when its `run` has
+      done all that (the document's `edited`, also after the others' slots).
     - `{"e": "paint"}` when a Paint event reaches the viewport, and
       `{"e": "painted", "s": start, "via": type}` at the end of that frame. Qt
       paints a window in one pass (UpdateRequest → the Paint of every dirty
@@ -342,6 +343,8 @@ class FrameProbe(QObject):
             if id(doc) not in self._docs:
                 self._docs.add(id(doc))
                 doc.changed.connect(lambda d=doc: self._changed(d))
+                doc.edited.connect(lambda op, d=doc: self._write(
+                    {"e": "edited", "t": time.perf_counter(), "map": d.map_id, "op": op}))
 
     def _committed(self, done: Any) -> None:
         self._write({"e": "commit", "t": time.perf_counter(), "op": getattr(done, "op", "")})

@@ -29,7 +29,7 @@ def test_each_edit_is_measured_in_the_real_window(tmp_path):
     assert query(db, "SELECT COUNT(*) FROM vote v JOIN vote_round r ON r.id = v.round_id "
                      "WHERE r.status = 'open'") == [(2,)]
     records = read_records(tmp_path / "frames.jsonl")
-    assert {"ready", "key", "press", "release", "commit", "changed", "paint",
+    assert {"ready", "key", "press", "release", "commit", "changed", "edited", "paint",
             "painted"} <= {r["e"] for r in records}
 
 
@@ -45,6 +45,7 @@ def test_timing_reads_input_commit_changed_and_the_next_frame():
         {"e": "paint", "t": 1.012}, {"e": "painted", "t": 1.013, "s": 1.012},
         {"e": "changed", "t": 1.020, "map": "m"},
         {"e": "changed", "t": 1.021, "map": "m"},
+        {"e": "edited", "t": 1.022, "map": "m", "op": "edit_note"},
         {"e": "paint", "t": 1.030},
         {"e": "release", "t": 1.034, "b": 1},
         {"e": "painted", "t": 1.040, "s": 1.030},
