@@ -52,6 +52,9 @@ repetitions:
   the scene given the new layout and whatever that triggers (the voting bar's
   refresh, …);
 - `paint_ms`: that frame's paint pass (start → end);
+- `gc_ms` (median) and `gc_ms_max`: time in Python's garbage collector
+  between the input and the frame's end (collections of 0.5 ms or more), a
+  usual cause of a slow repetition;
 - `input_to_frame_ms_all` (every repetition, in order), `_min`, `_max`;
   `reps_without_changed`: repetitions whose commit no `changed` followed (an
   incremental path that does not emit it: the frame is then the first after
@@ -150,7 +153,9 @@ def timing(kind: str, records: list[dict[str, Any]]) -> dict[str, float] | None:
     out = {"input_to_frame_ms": (end - t0) * 1000,
            "input_to_commit_ms": (commit["t"] - t0) * 1000,
            "paint_ms": (end - frame["s"]) * 1000,
-           "frame_start_after_applied_ms": (frame["s"] - applied) * 1000}
+           "frame_start_after_applied_ms": (frame["s"] - applied) * 1000,
+           # Python's garbage collections in the meantime (the app stood still)
+           "gc_ms": sum(r["ms"] for r in records if r["e"] == "gc" and t0 <= r["s"] < end)}
     if last_changed:
         out["input_to_changed_ms"] = (last_changed[-1] - t0) * 1000
     return out
@@ -299,6 +304,8 @@ def summarise(runs: list[dict]) -> dict[str, Any]:
         "input_to_commit_ms": med("input_to_commit_ms"),
         "input_to_changed_ms": med("input_to_changed_ms"),
         "paint_ms": med("paint_ms"),
+        "gc_ms": med("gc_ms"),
+        "gc_ms_max": round(max(r.get("gc_ms", 0) for r in runs), 2),
         "input_to_frame_ms_min": round(min(frame), 2),
         "input_to_frame_ms_max": round(max(frame), 2),
         "input_to_frame_ms_all": [round(v, 2) for v in frame],

@@ -25,6 +25,7 @@ changes state.
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import time
@@ -303,6 +304,10 @@ class FrameProbe(QObject):
       end of the pass; a zero timer started from the Paint makes sure such an
       event comes. One `painted` per frame, however many Paints.
 
+    - `{"e": "gc", "s": start, "gen": generation, "ms": duration}`: a Python
+      garbage collection of 0.5 ms or more (`gc.callbacks`), which stops
+      everything else in the app while it runs.
+
     Only reads and records; the file is written line-buffered.
     """
 
@@ -319,10 +324,26 @@ class FrameProbe(QObject):
         self._library: Any = None
         self._unsubscribe: Any = None
         self._frame_start: float | None = None
+        self._gc_start: float | None = None
         self._follow()
         self._write({"e": "ready", "t": time.perf_counter()})
         QApplication.instance().installEventFilter(self)
-        window.destroyed.connect(self._fh.close)
+        gc.callbacks.append(self._gc)
+        window.destroyed.connect(self._closed)
+
+    def _closed(self) -> None:
+        if self._gc in gc.callbacks:
+            gc.callbacks.remove(self._gc)
+        self._fh.close()
+
+    def _gc(self, phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            self._gc_start = time.perf_counter()
+        elif self._gc_start is not None:
+            t, start, self._gc_start = time.perf_counter(), self._gc_start, None
+            if t - start >= 0.0005:
+                self._write({"e": "gc", "t": t, "s": start, "gen": info.get("generation"),
+                             "ms": round((t - start) * 1000, 3)})
 
     def _write(self, record: dict[str, Any]) -> None:
         if not self._fh.closed:
