@@ -17,7 +17,6 @@ not delete a note of the hidden map); everything comes back as it was.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
@@ -325,12 +324,7 @@ class LibraryTools(QObject):
         style = prefs.style()
         self.window.map_style = style
         for doc in list(self.window.docs.values()):
-            # Only the text sizes: other parts may have tuned the style (voting dots).
-            wanted = replace(doc.style, note_size=style.note_size,
-                             header_size=style.header_size,
-                             lane_header_size=style.lane_header_size)
-            if doc.style != wanted:
-                doc.set_style(wanted)
+            doc.set_style(style)  # the base: the modes' layers (voting dots) stay on top
         self.page.refresh()
 
     # -- events --------------------------------------------------------------------------

@@ -24,7 +24,10 @@ arrows; it is installed only while presenting.
 
 View › Projector Theme swaps in `paint.theme.PROJECTOR_THEME` — darker grid,
 headers and ink for a washed-out projector — for the canvas's paints only
-(`MapView.paint_theme`), so posters keep the standard colours.
+(`MapView.paint_theme`), so posters keep the standard colours. Neither presenting
+nor the projector theme touches the map's `Style`: voting's big dots (the document's
+"voting" style layer) and the preferences' text size stay as they are through F5 and
+Esc, and entering or leaving presentation leaves the projector theme as it was set.
 """
 
 from __future__ import annotations

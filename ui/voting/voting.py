@@ -25,7 +25,6 @@ otherwise.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QObject, Qt
@@ -90,8 +89,7 @@ class Voting(QObject):
         self._filtered: set[str] = set()  # maps whose dots differ from load_map's
         self._filtering = False
         self._pressed = False
-        self._dots_doc: Any = None  # the document whose dots are enlarged for voting
-        self._dots_r = 0.0
+        self._dots_doc: Any = None  # the document with the "voting" style layer
 
         self.bar = VotingBar()
         self.bar.hide()
@@ -269,16 +267,18 @@ class Voting(QObject):
             self._update_actions()
 
     def _big_dots(self, on: bool) -> None:
-        """Dots a room can see while voting; the map's own size again afterwards."""
-        doc = self.window.doc if on else self._dots_doc
-        if on and doc is not None and doc.style.vote_r < VOTING_DOT_R and \
-                self._dots_doc is None:
-            self._dots_doc, self._dots_r = doc, doc.style.vote_r
-            doc.set_style(replace(doc.style, vote_r=VOTING_DOT_R))
-        elif not on and doc is not None:
-            self._dots_doc = None
-            if isValid(doc) and doc.style.vote_r == VOTING_DOT_R:
-                doc.set_style(replace(doc.style, vote_r=self._dots_r))
+        """Dots a room can see while voting: the document's "voting" style layer (none
+        where the preferences' dots are as big already); off, the layer goes and the
+        rest of the style (the preferences', other modes' layers) stays as it is."""
+        doc = self.window.doc if on else None
+        old, self._dots_doc = self._dots_doc, doc
+        if old is not None and old is not doc and isValid(old):
+            old.set_style_layer("voting")
+        if doc is not None:
+            if doc.base_style.vote_r < VOTING_DOT_R:
+                doc.set_style_layer("voting", vote_r=VOTING_DOT_R)
+            else:
+                doc.set_style_layer("voting")
 
     def choose(self, participant_id: str) -> None:
         self.participant_id = participant_id
