@@ -40,6 +40,7 @@ class Highlighter(QObject):
         self._scene = scene
         self._find: frozenset[str] | None = None
         self._filter: frozenset[str] | None = None
+        self._marked: set[str] = set()  # ids of the items dimmed or ringed now
         layout_applied = getattr(scene, "layoutApplied", None)
         if layout_applied is not None:
             layout_applied.connect(self.apply)
@@ -82,18 +83,24 @@ class Highlighter(QObject):
         """Push the state onto every note item; returns how many items changed."""
         notes = getattr(self._scene, "notes", {})
         changed = 0
-        if not self.active:
-            for item in notes.values():
-                if item.dimmed or item.highlighted:
+        if not self.active:  # only the items still marked (an edit without find: none)
+            for note_id in self._marked:
+                item = notes.get(note_id)
+                if item is not None and (item.dimmed or item.highlighted):
                     item.set_emphasis(False, False)
                     changed += 1
+            self._marked = set()
         else:
             emphasis = self.emphasis
+            marked = set()
             for note_id, item in notes.items():
                 dimmed, highlighted = emphasis(note_id)
+                if dimmed or highlighted:
+                    marked.add(note_id)
                 if (dimmed, highlighted) != (item.dimmed, item.highlighted):
                     item.set_emphasis(dimmed, highlighted)
                     changed += 1
+            self._marked = marked
         if changed:
             self.changed.emit()
         return changed

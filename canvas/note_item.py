@@ -1,10 +1,10 @@
 """The sticky-note item: draws one `NoteBox` of the layout, owns nothing else.
 
-The item sits at the note rect's top-left so a future drag can move it with
-`setPos`; it paints through `paint.qt_paint.paint_note` (shared with the
-PNG poster) with the painter shifted back to the layout's absolute
-coordinates. Text glyphs are cached per line by `qt_paint`, so a frame only
-blits them; far out it draws a plain rectangle.
+The item sits at the note rect's top-left and paints the note's `NoteFace`
+(relative to that corner) through `paint.qt_paint.paint_face`, shared with the
+PNG poster. A note that only moved keeps its face, so the binder just calls
+`setPos` and the item keeps its cached pixmap. Text glyphs are cached per line
+by `qt_paint`, so a frame only blits them; far out it draws a plain rectangle.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from journey.layout import NoteBox
-from paint.qt_paint import LOD_PLAIN, note_bounds, paint_note, qcolor
+from paint.qt_paint import LOD_PLAIN, note_bounds, paint_face, qcolor
 
 from .highlight import DIM_OPACITY, HIGHLIGHT_COLOUR, HIGHLIGHT_WIDTH
 
@@ -68,23 +68,37 @@ class NoteItem(QGraphicsRectItem):
         return self._note.id
 
     def set_note(self, note: NoteBox) -> bool:
-        """Take a new layout box; touches Qt only for what changed. True if changed."""
+        """Take a new layout box; touches Qt only for what changed. True if changed.
+
+        A box with the same face that only moved is a `setPos`: the cached pixmap
+        stays (no `update`), so a lane shifting under an edit repaints nothing."""
         old = self._note
-        if note == old:
+        if note is old:
             return False
         self._note = note
+        moved = (note.rect.x, note.rect.y) != (old.rect.x, old.rect.y)
+        if note.face is old.face or note.face == old.face:
+            if moved:
+                self.setPos(note.rect.x, note.rect.y)
+            return moved or note != old
         self._plain_rect = QRectF(0, 0, note.rect.w, note.rect.h)
         self._plain_colour = qcolor(note.colour)
         if (note.rect.w, note.rect.h) != (old.rect.w, old.rect.h):
             # setRect prepares the geometry change itself.
             self.setRect(self._local(note_bounds(note)).adjusted(-HALO, -HALO, HALO, HALO))
-        if (note.rect.x, note.rect.y) != (old.rect.x, old.rect.y):
+        if moved:
             self.setPos(note.rect.x, note.rect.y)
         if (note.text, note.tags, note.author, note.votes) != (old.text, old.tags,
                                                                old.author, old.votes):
             self.setToolTip(self._tooltip())
         self.update()
         return True
+
+    def shift(self, note: NoteBox) -> None:
+        """Take `note`, the current box moved with the same face: a move only, the
+        cached pixmap kept (the binder's path for a cell that only moved)."""
+        self._note = note
+        self.setPos(note.rect.x, note.rect.y)
 
     def note_rect(self) -> QRectF:
         """The note's rectangle in item coordinates (the layout rect at pos)."""
@@ -109,11 +123,8 @@ class NoteItem(QGraphicsRectItem):
         if lod < LOD_PLAIN:  # far out: the cheapest possible frame, no translation
             painter.fillRect(self._plain_rect, self._plain_colour)
             return
-        r = self._note.rect
-        painter.translate(-r.x, -r.y)
         selected = self.isSelected()
-        paint_note(painter, self._note, lod, selected, MIN_DOT_PX)
-        painter.translate(r.x, r.y)
+        paint_face(painter, self._note.face, lod, selected, MIN_DOT_PX)
         if selected:  # a soft halo so a selection reads from the back of the room
             painter.setBrush(Qt.BrushStyle.NoBrush)
             painter.setPen(QPen(_HALO_COLOUR, HALO))

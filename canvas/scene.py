@@ -1,8 +1,9 @@
 """The map scene and its binder: items made, updated and removed from a MapLayout.
 
-Items never hold the truth. After every committed operation the window reloads
-the map, lays it out again and calls `apply_layout`; the binder walks the new
-layout, keyed by model id, and
+Items never hold the truth. After every committed operation the document
+refreshes what changed and lays out again the cells it touched, and the window
+calls `apply_layout`. Notes go cell by cell: a cell whose tuple of boxes is the
+one already shown is skipped whole; in the others the binder, keyed by model id,
 
 - updates existing items in place (each compares its element and touches Qt
   only when something changed: `setPos` for a move, `prepareGeometryChange`
@@ -67,8 +68,7 @@ class MapScene(QGraphicsScene):
     def apply_layout(self, layout: MapLayout) -> dict[str, int]:
         """Make the items show `layout`, touching only what differs."""
         counts = {"added": 0, "changed": 0, "removed": 0}
-        self._sync(self.notes, {n.id: n for n in layout.notes}, NoteItem,
-                   NoteItem.set_note, counts)
+        self._sync_notes(layout, counts)
         n_stages = len(layout.stages)
         self._sync(self.stages, {h.id: (h, i, n_stages) for i, h in enumerate(layout.stages)},
                    lambda el: StageHeaderItem(*el), StageHeaderItem.set_element, counts)
@@ -100,6 +100,44 @@ class MapScene(QGraphicsScene):
         self.last_changes = counts
         self.layoutApplied.emit()
         return counts
+
+    def _sync_notes(self, layout: MapLayout, counts: dict[str, int]) -> None:
+        """Notes, cell by cell: a cell whose tuple of boxes is the one shown is
+        skipped whole, so an edit costs the cells it touched, not the map."""
+        before = self.layout.by_cell if self.layout is not None else {}
+        gone: set[str] = set()
+        for key, old in before.items():
+            now = layout.by_cell.get(key)
+            if now is not old and not (key in layout.shifted and layout.shifted[key][0] is old):
+                gone.update(b.id for b in old)
+        for key, boxes in layout.by_cell.items():
+            shown = before.get(key)
+            if shown is boxes:
+                continue
+            shift = layout.shifted.get(key)
+            if shift is not None and shift[0] is shown:  # the cell only moved
+                notes = self.notes
+                for box in boxes:
+                    notes[box.id].shift(box)
+                counts["changed"] += len(boxes)
+                continue
+            for box in boxes:
+                gone.discard(box.id)
+                item = self.notes.get(box.id)
+                if item is None:
+                    item = NoteItem(box)
+                    self.addItem(item)
+                    self.notes[box.id] = item
+                    counts["added"] += 1
+                elif item.set_note(box):
+                    counts["changed"] += 1
+        if self.layout is None and self.notes:  # items left from before a clear_map
+            gone = set(self.notes) - set(layout.note_by_id)
+        for note_id in gone:
+            item = self.notes.pop(note_id, None)
+            if item is not None:
+                self.removeItem(item)
+                counts["removed"] += 1
 
     def _sync(self, items: dict[K, I], elements: dict[K, Any], make: Callable[[Any], I],
               update: Callable[[I, Any], bool], counts: dict[str, int]) -> None:

@@ -47,7 +47,7 @@ class Changes:
     lanes: set[str] = field(default_factory=set)
     curves: set[str] = field(default_factory=set)  # a curve or one of its points
     votes: set[str] = field(default_factory=set)  # note ids whose dots changed
-    rounds: set[str] = field(default_factory=set)
+    rounds: set[str] = field(default_factory=set)  # rounds whose own row changed
     parking: set[str] = field(default_factory=set)
     sessions: set[str] = field(default_factory=set)
     maps: set[str] = field(default_factory=set)
@@ -125,8 +125,6 @@ class ChangeGatherer:
             c.votes.add(row.note_id)
             if state != "new":
                 c.votes.add(_old(row, "note_id"))
-            if row.round_id:
-                c.rounds.add(row.round_id)
         elif table in KINDS:
             getattr(c, KINDS[table]).add(row.id)
         else:

@@ -23,6 +23,7 @@ from .layout_shapes import (
     LegendEntry,
     MapLayout,
     NoteBox,
+    NoteFace,
     Rect,
     ScaleShape,
     ScaleTick,
@@ -37,8 +38,8 @@ from .text import line_height
 
 __all__ = [
     "CellBox", "CurvePointBox", "CurveShape", "HeaderBox", "LegendEntry", "MapLayout",
-    "NoteBox", "Rect", "ScaleShape", "ScaleTick", "Style", "TagChip", "TextLine", "VoteDot",
-    "clear_caches", "curve_segments", "label_rect", "layout_map",
+    "NoteBox", "NoteFace", "Rect", "ScaleShape", "ScaleTick", "Style", "TagChip", "TextLine", "VoteDot",
+    "Layouter", "clear_caches", "curve_segments", "label_rect", "layout_map",
 ]
 
 
@@ -67,114 +68,186 @@ def _lane_height(lane, cells_rows: list[list[float]], st: Style) -> float:
     return max(st.min_lane_h, notes_h)
 
 
+def _lane_header(lane, rect: Rect, st: Style) -> HeaderBox:
+    """A lane's header: its name, and its kind under it when that says more."""
+    h = rect.h
+    kind_label = lane_kind_label(lane.kind, "")
+    name_rect = Rect(rect.x, rect.y, rect.w, min(h, 3 * line_height(st.lane_header_size)
+                                                   + 2 * st.header_pad))
+    lines = boxed_lines(lane.name, name_rect, st.lane_header_size, 7, st.header_pad, True)
+    if kind_label and kind_label.casefold() != lane.name.casefold() and not lane.collapsed:
+        top = (lines[-1].baseline + st.kind_size * 0.6) if lines else rect.y + st.header_pad
+        if top + line_height(st.kind_size) <= rect.bottom - 2:
+            side = "right" if lines and lines[0].rtl else "left"  # under the name
+            lines += paragraph_lines((kind_label,), rect.x + st.header_pad, top,
+                                     rect.w - 2 * st.header_pad, st.kind_size, align=side)
+    return HeaderBox(lane.id, rect, lines, lane.kind, bool(lane.collapsed))
+
+
 def layout_map(data: MapData, style: Style | None = None) -> MapLayout:
-    st = style or Style()
-    x0 = st.margin + st.lane_header_w
-    y_headers = st.margin + st.title_h
-    y0 = y_headers + st.stage_header_h
+    """The whole layout of `data`, from nothing (exports, tests, a first open)."""
+    return Layouter().layout(data, style or Style())
 
-    # Stage columns.
-    stage_rects: dict[str, Rect] = {}
-    cols: dict[str, int] = {}
-    note_w: dict[str, float] = {}
-    x = x0
-    stages: list[HeaderBox] = []
-    for stage in data.stages:
-        w = stage.width or st.stage_w
-        inner = w - 2 * st.cell_pad
-        nw = min(st.note_w, inner)
-        cols[stage.id] = max(1, int((inner + st.note_gap) // (nw + st.note_gap)))
-        note_w[stage.id] = nw
-        rect = Rect(x, y_headers, w, st.stage_header_h)
-        stage_rects[stage.id] = rect
-        stages.append(HeaderBox(stage.id, rect, boxed_lines(
-            stage.name, rect, st.header_size, 8, st.header_pad, True, "center", "middle")))
-        x += w
-    right = max(x, x0 + 200)
 
-    # Row heights of every cell's note grid (a row is as tall as its tallest note).
-    cell_rows: dict[tuple[str, str], list[float]] = {}
-    for lane in data.lanes:
-        if lane.collapsed:
-            continue
+class _CellPart:
+    """One cell's notes as last laid out: the data list they came from, the cell's
+    column count and note width, row heights, the cell's note origin and the boxes."""
+
+    __slots__ = ("source", "shape", "rows", "origin", "boxes")
+
+    def __init__(self, source: list | None, shape: tuple, rows: list[float]) -> None:
+        self.source, self.shape, self.rows = source, shape, rows
+        self.origin: tuple[float, float] | None = None
+        self.boxes: tuple[NoteBox, ...] = ()
+
+
+class Layouter:
+    """Lays a map out again after an edit, re-fitting only what the edit touched.
+
+    It keeps each cell's part (row heights, note boxes) between calls. A cell is
+    laid out afresh when `dirty` names it, when its note list in `data` is another
+    object than last time, or when its column width changed; a cell that only
+    moved (a lane above grew, a stage on its left widened) gets its boxes shifted,
+    keeping every `NoteFace`; an untouched cell keeps its very tuple of boxes.
+    Stages, lanes, cells, curves and the title are recomputed (a few dozen, their
+    text memoised). The result always equals `layout_map` of the same data — the
+    model-based test checks that after every random edit."""
+
+    def __init__(self) -> None:
+        self._style: Style | None = None
+        self._parts: dict[tuple[str, str], _CellPart] = {}
+
+    def layout(self, data: MapData, style: Style,
+               dirty: set[tuple[str, str]] | None = None) -> MapLayout:
+        """`dirty`: the cells whose notes or votes changed; None = any may have."""
+        st = style
+        if st != self._style or dirty is None:
+            self._parts = {} if st != self._style else self._parts
+            self._style = st
+            dirty = None
+        return self._layout(data, st, dirty)
+
+    def _layout(self, data: MapData, st: Style, dirty: set | None) -> MapLayout:
+        x0 = st.margin + st.lane_header_w
+        y_headers = st.margin + st.title_h
+        y0 = y_headers + st.stage_header_h
+
+        # Stage columns.
+        stage_rects: dict[str, Rect] = {}
+        cols: dict[str, int] = {}
+        note_w: dict[str, float] = {}
+        x = x0
+        stages: list[HeaderBox] = []
         for stage in data.stages:
-            cell_rows[(stage.id, lane.id)] = _cell_rows(
-                data.notes.get((stage.id, lane.id), []), data.votes, cols[stage.id],
-                note_w[stage.id], st)
+            w = stage.width or st.stage_w
+            inner = w - 2 * st.cell_pad
+            nw = min(st.note_w, inner)
+            cols[stage.id] = max(1, int((inner + st.note_gap) // (nw + st.note_gap)))
+            note_w[stage.id] = nw
+            rect = Rect(x, y_headers, w, st.stage_header_h)
+            stage_rects[stage.id] = rect
+            stages.append(HeaderBox(stage.id, rect, boxed_lines(
+                stage.name, rect, st.header_size, 8, st.header_pad, True, "center", "middle")))
+            x += w
+        right = max(x, x0 + 200)
 
-    # Lane rows.
-    lanes: list[HeaderBox] = []
-    lane_rects: dict[str, Rect] = {}
-    y = y0
-    for lane in data.lanes:
-        h = _lane_height(lane, [cell_rows.get((s.id, lane.id), []) for s in data.stages], st)
-        rect = Rect(st.margin, y, st.lane_header_w, h)
-        lane_rects[lane.id] = rect
-        kind_label = lane_kind_label(lane.kind, "")
-        name_rect = Rect(rect.x, rect.y, rect.w, min(h, 3 * line_height(st.lane_header_size)
-                                                       + 2 * st.header_pad))
-        lines = boxed_lines(lane.name, name_rect, st.lane_header_size, 7, st.header_pad, True)
-        if kind_label and kind_label.casefold() != lane.name.casefold() and not lane.collapsed:
-            top = (lines[-1].baseline + st.kind_size * 0.6) if lines else rect.y + st.header_pad
-            if top + line_height(st.kind_size) <= rect.bottom - 2:
-                side = "right" if lines and lines[0].rtl else "left"  # under the name
-                lines += paragraph_lines((kind_label,), rect.x + st.header_pad, top,
-                                rect.w - 2 * st.header_pad, st.kind_size, align=side)
-        lanes.append(HeaderBox(lane.id, rect, lines, lane.kind, bool(lane.collapsed)))
-        y += h
-    bottom = max(y, y0 + 60)
+        # Each cell's part: row heights of its note grid (a row is as tall as its
+        # tallest note), re-fitted only where something changed.
+        old_parts, parts = self._parts, {}
+        for lane in data.lanes:
+            for stage in data.stages:
+                key = (stage.id, lane.id)
+                source = data.notes.get(key)
+                shape = (cols[stage.id], note_w[stage.id], bool(lane.collapsed))
+                part = old_parts.get(key)
+                if (part is None or dirty is None or key in dirty or part.source is not source
+                        or part.shape != shape):
+                    rows = [] if lane.collapsed else _cell_rows(
+                        source or [], data.votes, shape[0], shape[1], st)
+                    part = _CellPart(source, shape, rows)
+                parts[key] = part
+        self._parts = parts
 
-    # Cells and notes.
-    cells: list[CellBox] = []
-    notes: list[NoteBox] = []
-    for lane in data.lanes:
-        lrect = lane_rects[lane.id]
-        top_offset = st.emotion_lane_h - st.cell_pad if lane.kind == LaneKind.EMOTION else 0
-        for stage in data.stages:
-            srect = stage_rects[stage.id]
-            cell = Rect(srect.x, lrect.y, srect.w, lrect.h)
-            cell_notes = data.notes.get((stage.id, lane.id), [])
-            row_hs = cell_rows.get((stage.id, lane.id), [])
-            row_geo = []
-            top = cell.y + top_offset + st.cell_pad
-            for rh in row_hs:
-                row_geo.append((top, rh))
-                top += rh + st.note_gap
-            cells.append(CellBox(stage.id, lane.id, cell, lane.kind,
-                                 len(cell_notes) if lane.collapsed else 0, tuple(row_geo)))
-            if lane.collapsed:
-                continue
-            nw, c = note_w[stage.id], cols[stage.id]
-            for i, note in enumerate(cell_notes):
-                r, k = divmod(i, c)
-                ry, rh = row_geo[r]
-                rect = Rect(cell.x + st.cell_pad + k * (nw + st.note_gap), ry, nw, rh)
-                notes.append(note_box(note, rect, data.votes.get(note.id, []), st))
+        # Lane rows.
+        lanes: list[HeaderBox] = []
+        lane_rects: dict[str, Rect] = {}
+        y = y0
+        for lane in data.lanes:
+            h = _lane_height(lane, [parts[(s.id, lane.id)].rows for s in data.stages], st)
+            rect = Rect(st.margin, y, st.lane_header_w, h)
+            lane_rects[lane.id] = rect
+            lanes.append(_lane_header(lane, rect, st))
+            y += h
+        bottom = max(y, y0 + 60)
 
-    # Scales and curves in the emotion lanes.
-    scales, curves = scales_and_curves(data, stage_rects, lane_rects, x0, right, st)
+        # Cells and notes: boxes made afresh for re-fitted cells, shifted for moved ones.
+        cells: list[CellBox] = []
+        notes: list[NoteBox] = []
+        by_cell: dict[tuple[str, str], tuple[NoteBox, ...]] = {}
+        shifted: dict[tuple[str, str], tuple[tuple[NoteBox, ...], float, float]] = {}
+        for lane in data.lanes:
+            lrect = lane_rects[lane.id]
+            top_offset = st.emotion_lane_h - st.cell_pad if lane.kind == LaneKind.EMOTION else 0
+            for stage in data.stages:
+                srect = stage_rects[stage.id]
+                key = (stage.id, lane.id)
+                part = parts[key]
+                cell = Rect(srect.x, lrect.y, srect.w, lrect.h)
+                cell_notes = part.source or []
+                row_geo = []
+                top = cell.y + top_offset + st.cell_pad
+                for rh in part.rows:
+                    row_geo.append((top, rh))
+                    top += rh + st.note_gap
+                cells.append(CellBox(stage.id, lane.id, cell, lane.kind,
+                                     len(cell_notes) if lane.collapsed else 0, tuple(row_geo)))
+                if lane.collapsed or not cell_notes:
+                    part.boxes, part.origin = (), None
+                    continue
+                origin = (cell.x + st.cell_pad, cell.y + top_offset + st.cell_pad)
+                if part.origin is None:
+                    c, nw = part.shape[0], part.shape[1]
+                    boxes = []
+                    for i, note in enumerate(cell_notes):
+                        r, k = divmod(i, c)
+                        ry, rh = row_geo[r]
+                        rect = Rect(origin[0] + k * (nw + st.note_gap), ry, nw, rh)
+                        boxes.append(note_box(note, rect, data.votes.get(note.id, ()), st))
+                    part.boxes = tuple(boxes)
+                elif part.origin != origin:
+                    dx, dy = origin[0] - part.origin[0], origin[1] - part.origin[1]
+                    was = part.boxes
+                    part.boxes = tuple(
+                        b.moved_to(Rect(b.rect.x + dx, b.rect.y + dy, b.rect.w, b.rect.h))
+                        for b in was)
+                    shifted[key] = (was, dx, dy)
+                part.origin = origin
+                by_cell[key] = part.boxes
+                notes.extend(part.boxes)
 
-    # Title block.
-    width = right + st.margin
-    title_rect = Rect(st.margin, st.margin, width - 2 * st.margin, st.title_h - 8)
-    subtitle = " · ".join(x for x in (
-        data.map.name,
-        f"Persona: {data.persona.name}" if data.persona else "",
-        data.session.date,
-        f"Facilitator: {data.session.facilitator}" if data.session.facilitator else "",
-    ) if x)
-    t_lines = boxed_lines(data.session.title, Rect(title_rect.x, title_rect.y, title_rect.w,
-                                              st.title_size * 1.3), st.title_size, 12, 0, True,
-                     "left")
-    t_lines += boxed_lines(subtitle, Rect(title_rect.x, title_rect.y + st.title_size * 1.35,
-                                     title_rect.w, st.subtitle_size * 1.4),
-                      st.subtitle_size, 7, 0, align="left")
-    title = HeaderBox(data.map.id, title_rect, t_lines)
+        # Scales and curves in the emotion lanes.
+        scales, curves = scales_and_curves(data, stage_rects, lane_rects, x0, right, st)
 
-    result = MapLayout(width, bottom + st.margin, st, title, stages, lanes, cells, notes,
-                       curves, scales)
-    result.note_by_id = {n.id: n for n in notes}
-    if len(curves) >= 2 and scales:
-        header = next(h for h in lanes if h.id == scales[0].lane_id)
-        result.legend = curve_legend(curves, header, scales[0], st)
-    return result
+        # Title block.
+        width = right + st.margin
+        title_rect = Rect(st.margin, st.margin, width - 2 * st.margin, st.title_h - 8)
+        subtitle = " · ".join(x for x in (
+            data.map.name,
+            f"Persona: {data.persona.name}" if data.persona else "",
+            data.session.date,
+            f"Facilitator: {data.session.facilitator}" if data.session.facilitator else "",
+        ) if x)
+        t_lines = boxed_lines(data.session.title, Rect(title_rect.x, title_rect.y, title_rect.w,
+                                                  st.title_size * 1.3), st.title_size, 12, 0, True,
+                         "left")
+        t_lines += boxed_lines(subtitle, Rect(title_rect.x, title_rect.y + st.title_size * 1.35,
+                                         title_rect.w, st.subtitle_size * 1.4),
+                          st.subtitle_size, 7, 0, align="left")
+        title = HeaderBox(data.map.id, title_rect, t_lines)
+
+        result = MapLayout(width, bottom + st.margin, st, title, stages, lanes, cells, notes,
+                           curves, scales, by_cell=by_cell, shifted=shifted)
+        if len(curves) >= 2 and scales:
+            header = next(h for h in lanes if h.id == scales[0].lane_id)
+            result.legend = curve_legend(curves, header, scales[0], st)
+        return result

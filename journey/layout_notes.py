@@ -1,8 +1,9 @@
 """Text lines and note boxes of the layout: wrapped paragraphs in their direction,
 text fitted into a box, and a note's text, tag chips and vote dots.
 
-A note's height need and its box are cached, so relaying out a big map after one
-edit costs little and unchanged notes keep the identical `NoteBox`.
+A note's height need and its face (`NoteFace`, relative to the note) are cached,
+so relaying out a big map after one edit costs little and a note that only moved
+keeps the identical face.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import math
 from functools import lru_cache
 
 from .fonts import ASCENT, metrics
-from .layout_shapes import NoteBox, Rect, Style, TagChip, TextLine, VoteDot
+from .layout_shapes import NoteBox, NoteFace, Rect, Style, TagChip, TextLine, VoteDot
 from .palette import note_fill
 from .shaping import paragraph_rtl
 from .text import fit_text, line_height, wrap
@@ -121,64 +122,62 @@ def note_need(text: str, tags: str, votes: int, width: float, st: Style) -> floa
     return min(st.note_max_h, max(st.note_h, math.ceil(need)))
 
 
-def note_box(note, rect: Rect, votes: list[str], st: Style) -> NoteBox:
-    return _note_box_cached(note.id, note.stage_id, note.lane_id, note.text,
-                            note_fill(note.colour), note.tags, note.author, rect,
-                            tuple(votes), st)
+def note_box(note, rect: Rect, votes: list[str] | tuple[str, ...], st: Style) -> NoteBox:
+    return NoteBox(note.id, note.stage_id, note.lane_id, rect, note_face(
+        note.text, note_fill(note.colour), note.tags, note.author, rect.w, rect.h,
+        tuple(votes), st))
 
 
 @lru_cache(maxsize=100_000)
-def _note_box_cached(note_id: str, stage_id: str, lane_id: str, text: str, colour: str,
-                     tags: str, author: str, rect: Rect, votes: tuple[str, ...],
-                     st: Style) -> NoteBox:
-    """A note's box; cached so relaying out a big map after one edit costs little,
-    and unchanged notes keep the identical NoteBox (the scene skips them).
+def note_face(text: str, colour: str, tags: str, author: str, w: float, h: float,
+              votes: tuple[str, ...], st: Style) -> NoteFace:
+    """A note's face at its size, relative to its top-left corner; cached, so a note
+    that moved or whose neighbours changed keeps the identical face.
 
     From the top: the text (shrunk at most to `note_floor`, the box having grown
     for it), then the tag chips, then the vote dots along the bottom edge."""
     pad = st.note_pad
-    inner_w = max(1.0, rect.w - 2 * pad)
+    inner_w = max(1.0, w - 2 * pad)
     dot_row = 2 * st.vote_r + 3 if votes else 0.0
     reserved = _reserved(tags, len(votes), inner_w, st)
-    fitted = fit_text(text, inner_w, max(1.0, rect.h - reserved - 2 * pad),
+    fitted = fit_text(text, inner_w, max(1.0, h - reserved - 2 * pad),
                       st.note_size, st.note_floor)
-    lines = paragraph_lines(fitted.lines, rect.x + pad, rect.y + pad, rect.w - 2 * pad, fitted.size,
-                   widths=fitted.widths)
+    lines = paragraph_lines(fitted.lines, pad, pad, w - 2 * pad, fitted.size,
+                            widths=fitted.widths)
     chips: list[TagChip] = []
     size = st.tag_size
     chip_h = _chip_h(size)
     chip_rows = _chip_rows(tags, inner_w, size)
-    y = rect.bottom - pad - dot_row - len(chip_rows) * (chip_h + CHIP_GAP) + CHIP_GAP
+    y = h - pad - dot_row - len(chip_rows) * (chip_h + CHIP_GAP) + CHIP_GAP
     for row in chip_rows:
-        x = rect.x + pad
-        for label, w in row:
-            tw = w - 2 * CHIP_PAD
-            chips.append(TagChip(Rect(x, y, w, chip_h), TextLine(
+        x = pad
+        for label, cw in row:
+            tw = cw - 2 * CHIP_PAD
+            chips.append(TagChip(Rect(x, y, cw, chip_h), TextLine(
                 label, x + CHIP_PAD, y + 1 + size * ASCENT, size, False, tw)))
-            x += w + CHIP_GAP
+            x += cw + CHIP_GAP
         y += chip_h + CHIP_GAP
     dots: list[VoteDot] = []
     more = None
     if votes:
         step = 2 * st.vote_r + 2
-        fit = max(1, int((rect.w - 2 * pad + 2) // step))
+        fit = max(1, int((w - 2 * pad + 2) // step))
         shown = votes if len(votes) <= fit else votes[: max(0, fit - 3)]
-        cy = rect.bottom - pad - st.vote_r
+        cy = h - pad - st.vote_r
         for i, dot_colour in enumerate(shown):
-            dots.append(VoteDot(rect.x + pad + st.vote_r + i * step, cy, st.vote_r, dot_colour))
+            dots.append(VoteDot(pad + st.vote_r + i * step, cy, st.vote_r, dot_colour))
         if len(shown) < len(votes):
             label = f"+{len(votes) - len(shown)}"
-            x = rect.x + pad + len(shown) * step
+            x = pad + len(shown) * step
             more = TextLine(label, x, cy + st.vote_r, 2.6 * st.vote_r, True,
                             metrics("sans-bold").width(label, 2.6 * st.vote_r))
     voters = {v.upper() for v in votes}
-    return NoteBox(note_id, stage_id, lane_id, rect, colour, text, lines,
-                   fitted.size, fitted.truncated, len(votes), tuple(dots), more, tags, author,
-                   tuple(chips), st.vote_r if votes else 0.0,
-                   votes[0] if len(voters) == 1 else "")
+    return NoteFace(w, h, colour, text, lines, fitted.size, fitted.truncated, len(votes),
+                    tuple(dots), more, tags, author, tuple(chips),
+                    st.vote_r if votes else 0.0, votes[0] if len(voters) == 1 else "")
 
 
 def clear_caches() -> None:
     """Forget cached chip rows, note heights and note boxes (a benchmark's cold layout)."""
-    for cached in (_chip_rows, note_need, _note_box_cached):
+    for cached in (_chip_rows, note_need, note_face):
         cached.cache_clear()

@@ -112,11 +112,13 @@ class TagChip:
 
 
 @dataclass(frozen=True)
-class NoteBox:
-    id: str
-    stage_id: str
-    lane_id: str
-    rect: Rect
+class NoteFace:
+    """What a note shows, in coordinates relative to its top-left corner: the same
+    face wherever the note sits, so a note that only moved keeps it (and the canvas
+    its cached pixmap), and the layout's memo of faces survives any move."""
+
+    w: float
+    h: float
     colour: str
     text: str
     lines: tuple[TextLine, ...]
@@ -130,6 +132,86 @@ class NoteBox:
     chips: tuple[TagChip, ...] = ()
     dot_r: float = 0.0  # the radius of a vote dot (0 without votes), drawn or not
     voter: str = ""  # the one colour of all its votes ("" when several people voted)
+
+
+def _moved_line(line: TextLine, dx: float, dy: float) -> TextLine:
+    return TextLine(line.text, line.x + dx, line.baseline + dy, line.size, line.bold,
+                    line.width, line.rtl)
+
+
+class NoteBox:
+    """One note of the layout: its id, cell and absolute rect, and its `NoteFace`.
+
+    Cheap to make (five slots), so shifting a lane re-makes boxes without laying
+    out any text. `lines`, `dots`, `chips` and `more_votes` are the face's, moved
+    to the note's place on first use (renderers of absolute coordinates: the PDF
+    poster, thumbnails); the canvas paints the face itself, relative."""
+
+    __slots__ = ("id", "stage_id", "lane_id", "rect", "face", "_placed")
+
+    def __init__(self, id: str, stage_id: str, lane_id: str, rect: Rect,  # noqa: A002
+                 face: NoteFace) -> None:
+        self.id, self.stage_id, self.lane_id, self.rect, self.face = (
+            id, stage_id, lane_id, rect, face)
+        self._placed: tuple | None = None
+
+    def moved_to(self, rect: Rect, stage_id: str | None = None,
+                 lane_id: str | None = None) -> NoteBox:
+        return NoteBox(self.id, stage_id or self.stage_id, lane_id or self.lane_id, rect,
+                       self.face)
+
+    def __eq__(self, other: object) -> bool:
+        if self is other:
+            return True
+        if not isinstance(other, NoteBox):
+            return NotImplemented
+        return (self.id == other.id and self.rect == other.rect
+                and self.stage_id == other.stage_id and self.lane_id == other.lane_id
+                and (self.face is other.face or self.face == other.face))
+
+    def __hash__(self) -> int:
+        return hash((self.id, self.rect))
+
+    def __repr__(self) -> str:
+        return f"NoteBox({self.id!r}, {self.stage_id!r}, {self.lane_id!r}, {self.rect!r})"
+
+    # -- the face, as most readers want it ------------------------------------------
+    colour = property(lambda self: self.face.colour)
+    text = property(lambda self: self.face.text)
+    font_size = property(lambda self: self.face.font_size)
+    truncated = property(lambda self: self.face.truncated)
+    votes = property(lambda self: self.face.votes)
+    tags = property(lambda self: self.face.tags)
+    author = property(lambda self: self.face.author)
+    dot_r = property(lambda self: self.face.dot_r)
+    voter = property(lambda self: self.face.voter)
+
+    def _place(self) -> tuple:
+        if self._placed is None:
+            f, dx, dy = self.face, self.rect.x, self.rect.y
+            self._placed = (
+                tuple(_moved_line(ln, dx, dy) for ln in f.lines),
+                tuple(VoteDot(d.cx + dx, d.cy + dy, d.r, d.colour) for d in f.dots),
+                _moved_line(f.more_votes, dx, dy) if f.more_votes else None,
+                tuple(TagChip(Rect(c.rect.x + dx, c.rect.y + dy, c.rect.w, c.rect.h),
+                              _moved_line(c.label, dx, dy)) for c in f.chips))
+        return self._placed
+
+    @property
+    def lines(self) -> tuple[TextLine, ...]:
+        return self._place()[0]
+
+    @property
+    def dots(self) -> tuple[VoteDot, ...]:
+        return self._place()[1]
+
+    @property
+    def more_votes(self) -> TextLine | None:
+        return self._place()[2]
+
+    @property
+    def chips(self) -> tuple[TagChip, ...]:
+        return self._place()[3]
 
 
 @dataclass(frozen=True)
@@ -211,8 +293,23 @@ class MapLayout:
     notes: list[NoteBox]
     curves: list[CurveShape]
     scales: list[ScaleShape]
-    note_by_id: dict[str, NoteBox] = field(default_factory=dict)
     legend: list[LegendEntry] = field(default_factory=list)
+    #: The notes of each cell in their order, the same tuple while a cell is unchanged
+    #: (the canvas's binder skips a cell whose tuple it already shows).
+    by_cell: dict[tuple[str, str], tuple[NoteBox, ...]] = field(default_factory=dict)
+    #: Cells whose boxes are the previous layout's moved by (dx, dy), faces kept:
+    #: cell -> (the previous tuple, dx, dy). The binder just moves their items.
+    shifted: dict[tuple[str, str], tuple[tuple[NoteBox, ...], float, float]] = field(
+        default_factory=dict, repr=False, compare=False)
+    _note_by_id: dict[str, NoteBox] | None = field(default=None, init=False, repr=False,
+                                                   compare=False)
+
+    @property
+    def note_by_id(self) -> dict[str, NoteBox]:
+        """Notes by id, made on first use (most edits never ask)."""
+        if self._note_by_id is None:
+            self._note_by_id = {n.id: n for n in self.notes}
+        return self._note_by_id
 
     @property
     def bounds(self) -> Rect:

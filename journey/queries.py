@@ -154,16 +154,31 @@ def _fast_rows(db: Db, model, where) -> list:
     return [model.model_construct(**row._mapping) for row in result]
 
 
-def notes_in_cells(db: Db, cells: set[tuple[str, str]]) -> dict[tuple[str, str], list[Note]]:
+def notes_in_cells(db: Db, cells: set[tuple[str, str]], map_id: str | None = None
+                   ) -> dict[tuple[str, str], list[Note]]:
     """The ordered notes of some cells of one map."""
     stage_ids = {s for s, _ in cells}
     lane_ids = {lane for _, lane in cells}
     out: dict[tuple[str, str], list[Note]] = defaultdict(list)
-    rows = _fast_rows(db, Note, lambda c: c.stage_id.in_(stage_ids) & c.lane_id.in_(lane_ids))
+    if map_id is not None and len(cells) > 16:  # many cells: one scan of the map
+        rows = _fast_rows(db, Note, lambda c: c.map_id == map_id)
+    else:
+        rows = _fast_rows(db, Note, lambda c: c.stage_id.in_(stage_ids)
+                          & c.lane_id.in_(lane_ids))
     for note in sorted(rows, key=lambda n: (n.position, n.id)):
         if (note.stage_id, note.lane_id) in cells:
             out[(note.stage_id, note.lane_id)].append(note)
     return dict(out)
+
+
+def notes_by_id(db: Db, note_ids: set[str] | list[str]) -> list[Note]:
+    """Some notes by id (those that no longer exist are absent)."""
+    ids = list(note_ids)
+    out: list[Note] = []
+    for i in range(0, len(ids), 500):  # SQLite's bound-parameter limit
+        chunk = ids[i:i + 500]
+        out += _fast_rows(db, Note, lambda c, chunk=chunk: c.id.in_(chunk))
+    return out
 
 
 def vote_colours(db: Db, session_id: str, note_ids: list[str] | None = None,
@@ -194,19 +209,21 @@ def note_places(db: Db, note_ids: list[str]) -> dict[str, str]:
     return {nid: f"{stage} · {lane}" for nid, stage, lane in rows}
 
 
-def load_map(db: Db, map_id: str) -> MapData:
+def map_head(db: Db, map_id: str) -> tuple[Session, JourneyMap, Persona | None,
+                                           dict[str, Persona]]:
+    """The map's row, its session, its persona and the session's personas."""
     jmap = db.get(JourneyMap, map_id)
     if jmap is None:
         raise NotFound(f"map {map_id} not found")
     session = db.get(Session, jmap.session_id)
     assert session is not None
-    stages = sorted(db.exec(select(Stage).where(Stage.map_id == map_id)), key=lambda s: s.position)
-    lanes = sorted(db.exec(select(Lane).where(Lane.map_id == map_id)), key=lambda r: r.position)
-    notes: dict[tuple[str, str], list[Note]] = defaultdict(list)
-    all_notes = _fast_rows(db, Note, lambda c: c.map_id == map_id)
-    for note in sorted(all_notes, key=lambda n: (n.position, n.id)):
-        notes[(note.stage_id, note.lane_id)].append(note)
-    votes = vote_colours(db, session.id, map_id=map_id)
+    personas = {p.id: p for p in db.exec(select(Persona).where(Persona.session_id == session.id))}
+    persona = personas.get(jmap.persona_id) if jmap.persona_id else None
+    return session, jmap, persona, personas
+
+
+def curves_of_map(db: Db, map_id: str, stages: list[Stage]) -> list[CurveData]:
+    """The map's curves in order, each with its points in stage order."""
     stage_order = {s.id: s.position for s in stages}
     curves = []
     for curve in sorted(db.exec(select(Curve).where(Curve.map_id == map_id)),
@@ -214,10 +231,58 @@ def load_map(db: Db, map_id: str) -> MapData:
         pts = list(db.exec(select(CurvePoint).where(CurvePoint.curve_id == curve.id)))
         pts.sort(key=lambda p: (stage_order.get(p.stage_id, 0), p.position))
         curves.append(CurveData(curve, pts))
-    personas = {p.id: p for p in db.exec(select(Persona).where(Persona.session_id == session.id))}
-    persona = personas.get(jmap.persona_id) if jmap.persona_id else None
+    return curves
+
+
+VoteView = tuple[str | None, str | None]  # (round id shown, participant id voting)
+
+
+def vote_dots(db: Db, session_id: str, map_id: str, note_ids: list[str] | None = None,
+              view: VoteView = (None, None)) -> dict[str, list[str]]:
+    """Dot colours per note as the canvas shows them, in the order cast; of the map's
+    notes, or only of `note_ids`.
+
+    `view` = (round, participant): with a round, only its dots show; while a round
+    is open with its totals hidden, only `participant`'s dots of it show (and with
+    no round given, none of it) — the room never sees the others' until it closes."""
+    round_id, participant_id = view
+    rt = VoteRound.__table__  # type: ignore[attr-defined]
+    hidden = {r for (r,) in db.connection().execute(
+        select(rt.c.id).where((rt.c.map_id == map_id) & (rt.c.status == "open")
+                              & rt.c.hide_totals))}
+    colours = {p.id: p.colour for p in _fast_rows(
+        db, Participant, lambda c: c.session_id == session_id)}
+    vt, nt = Vote.__table__, Note.__table__  # type: ignore[attr-defined]
+    stmt = select(vt.c.note_id, vt.c.participant_id, vt.c.round_id).order_by(
+        vt.c.created_at, vt.c.id)
+    if note_ids is None:
+        stmt = stmt.join(nt, nt.c.id == vt.c.note_id).where(nt.c.map_id == map_id)
+    else:
+        stmt = stmt.where(vt.c.note_id.in_(note_ids))
+    votes: dict[str, list[str]] = defaultdict(list)
+    for note_id, pid, rid in db.connection().execute(stmt):
+        if round_id is not None:
+            show = rid == round_id and (rid not in hidden or pid == participant_id)
+        else:
+            show = rid not in hidden
+        if show:
+            votes[note_id].append(colours.get(pid or "", "#333333"))
+    return dict(votes)
+
+
+def load_map(db: Db, map_id: str) -> MapData:
+    """The whole map, every vote shown (exports; the canvas asks `vote_dots` after)."""
+    session, jmap, persona, personas = map_head(db, map_id)
+    stages = ordered(db, Stage, map_id=map_id)
+    lanes = ordered(db, Lane, map_id=map_id)
+    notes: dict[tuple[str, str], list[Note]] = defaultdict(list)
+    all_notes = _fast_rows(db, Note, lambda c: c.map_id == map_id)
+    for note in sorted(all_notes, key=lambda n: (n.position, n.id)):
+        notes[(note.stage_id, note.lane_id)].append(note)
+    votes = vote_colours(db, session.id, map_id=map_id)
     return MapData(session=session, map=jmap, persona=persona, stages=stages, lanes=lanes,
-                   notes=dict(notes), votes=votes, curves=curves, personas=personas)
+                   notes=dict(notes), votes=votes, curves=curves_of_map(db, map_id, stages),
+                   personas=personas)
 
 
 def map_note_counts(db: Db, session_id: str) -> dict[str, int]:

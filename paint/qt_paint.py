@@ -39,6 +39,7 @@ from journey.layout import (
     LegendEntry,
     MapLayout,
     NoteBox,
+    NoteFace,
     ScaleShape,
     TextLine,
 )
@@ -197,13 +198,23 @@ def note_bounds(note: NoteBox) -> QRectF:
 
 def paint_note(painter: QPainter, note: NoteBox, lod: float = 1.0,
                selected: bool = False, min_dot_px: float = 0.0) -> None:
-    """A sticky note; simplified when zoomed far out (the 40000-chips recipe).
+    """A sticky note at its place on the map: its face, moved there."""
+    x, y = note.rect.x, note.rect.y
+    painter.translate(x, y)
+    paint_face(painter, note.face, lod, selected, min_dot_px)
+    painter.translate(-x, -y)
+
+
+def paint_face(painter: QPainter, face: NoteFace, lod: float = 1.0,
+               selected: bool = False, min_dot_px: float = 0.0) -> None:
+    """A sticky note's face with its top-left corner at (0, 0); simplified when
+    zoomed far out (the 40000-chips recipe).
 
     `min_dot_px`: the smallest vote dot worth drawing, in device pixels (the
     canvas asks for one a room can see; print, read from close by, for none).
     When the dots would come out smaller, one badge with the count is drawn."""
-    r = qrect(note.rect)
-    fill = qcolor(note.colour)
+    r = QRectF(0.0, 0.0, face.w, face.h)
+    fill = qcolor(face.colour)
     if lod < LOD_PLAIN:
         painter.fillRect(r, fill)
         return
@@ -228,52 +239,52 @@ def paint_note(painter: QPainter, note: NoteBox, lod: float = 1.0,
         painter.setPen(QPen(fill.darker(125), 0.6))
         painter.drawRect(r)
     if lod >= LOD_TEXT:
-        draw_text_lines(painter, note.lines, qcolor(THEME.note_text))
-        if note.chips:
-            paint_tag_chips(painter, note)
-    if note.votes and 2 * note.dot_r * lod < min_dot_px:
-        paint_vote_badge(painter, note, lod, min_dot_px)
+        draw_text_lines(painter, face.lines, qcolor(THEME.note_text))
+        if face.chips:
+            paint_tag_chips(painter, face)
+    if face.votes and 2 * face.dot_r * lod < min_dot_px:
+        paint_vote_badge(painter, face, lod, min_dot_px)
         return
     if lod < LOD_TEXT:
         return
-    if note.dots:
+    if face.dots:
         painter.setPen(QPen(qcolor("#FFFFFF"), 0.8))
-        for dot in note.dots:
+        for dot in face.dots:
             painter.setBrush(qcolor(dot.colour))
             painter.drawEllipse(QPointF(dot.cx, dot.cy), dot.r, dot.r)
         painter.setBrush(Qt.BrushStyle.NoBrush)
-    if note.more_votes is not None:
-        draw_text_line(painter, note.more_votes, qcolor(THEME.more_votes))
+    if face.more_votes is not None:
+        draw_text_line(painter, face.more_votes, qcolor(THEME.more_votes))
 
 
 BADGE_SCALE = 1.5  # a vote badge is this many times the smallest legible dot
 
 
-def paint_vote_badge(painter: QPainter, note: NoteBox, lod: float, min_dot_px: float) -> None:
+def paint_vote_badge(painter: QPainter, face: NoteFace, lod: float, min_dot_px: float) -> None:
     """The note's votes as one round badge with the count, sized in device pixels
     (`BADGE_SCALE` × `min_dot_px`, never more than 70 % of the note's short side),
     in its bottom-right corner: the voter's colour when one person voted, else the
-    theme's dark grey, so "how many" reads at any zoom."""
-    r = note.rect
+    theme's dark grey, so "how many" reads at any zoom. Note-local coordinates."""
+    w, h = face.w, face.h
     lod = max(lod, 1e-6)
-    d = min(BADGE_SCALE * min_dot_px / lod, 0.7 * min(r.w, r.h))
-    spec = note.voter or THEME.more_votes
-    inset = min(2.0 / lod, (min(r.w, r.h) - d) / 2)
-    cx, cy = r.right - inset - d / 2, r.bottom - inset - d / 2
+    d = min(BADGE_SCALE * min_dot_px / lod, 0.7 * min(w, h))
+    spec = face.voter or THEME.more_votes
+    inset = min(2.0 / lod, (min(w, h) - d) / 2)
+    cx, cy = w - inset - d / 2, h - inset - d / 2
     painter.setPen(QPen(qcolor("#FFFFFF"), d * 0.08))
     painter.setBrush(qcolor(spec))
     painter.drawEllipse(QPointF(cx, cy), d / 2, d / 2)
     painter.setBrush(Qt.BrushStyle.NoBrush)
     # The count in device pixels, in half-pixel steps: a handful of cached text runs
     # whatever the zoom, instead of new ones at every zoom step.
-    label = str(note.votes)
+    label = str(face.votes)
     size = max(0.5, round(d * lod * (0.62 if len(label) == 1 else 0.5) * 2) / 2)
-    w = jfonts.metrics("sans-bold").width(label, size)
+    tw = jfonts.metrics("sans-bold").width(label, size)
     ink = qcolor("#{:02X}{:02X}{:02X}".format(*(round(c * 255) for c in text_on(rgb(spec)))))
     painter.save()
     painter.translate(cx, cy)
     painter.scale(1 / lod, 1 / lod)
-    draw_text_line(painter, TextLine(label, -w / 2, size * 0.36, size, True, w), ink)
+    draw_text_line(painter, TextLine(label, -tw / 2, size * 0.36, size, True, tw), ink)
     painter.restore()
 
 
@@ -283,15 +294,15 @@ def _chip_style(note_colour: str) -> tuple[QPen, QColor]:
     return QPen(QColor.fromRgbF(*chip_edge(fill)), 0.6), QColor.fromRgbF(*chip_fill(fill))
 
 
-def paint_tag_chips(painter: QPainter, note: NoteBox) -> None:
+def paint_tag_chips(painter: QPainter, face: NoteFace) -> None:
     """The note's "#tag" chips: rounded boxes a lighter tint of the note, labelled."""
-    pen, brush = _chip_style(note.colour)
+    pen, brush = _chip_style(face.colour)
     painter.setPen(pen)
     painter.setBrush(brush)
-    for chip in note.chips:
+    for chip in face.chips:
         painter.drawRoundedRect(qrect(chip.rect), CHIP_RADIUS, CHIP_RADIUS)
     painter.setBrush(Qt.BrushStyle.NoBrush)
-    draw_text_lines(painter, [chip.label for chip in note.chips], qcolor(THEME.tag_text))
+    draw_text_lines(painter, [chip.label for chip in face.chips], qcolor(THEME.tag_text))
 
 
 def scale_bounds(scale: ScaleShape, labels: bool = True) -> QRectF:

@@ -438,7 +438,13 @@ class Library:
     # -- edits and reads ---------------------------------------------------
     def run(self, op: Callable[..., R], *args: Any, initiator: object | None = None,
             **kwargs: Any) -> R:
-        """Run one operation as one transaction, committed before this returns.
+        """Run one operation as one transaction (see `commit`); its result."""
+        return self.commit(op, *args, initiator=initiator, **kwargs).result
+
+    def commit(self, op: Callable[..., Any], *args: Any, initiator: object | None = None,
+               **kwargs: Any) -> Committed:
+        """Run one operation as one transaction, committed before this returns;
+        the `Committed` the listeners were told (result, changes, initiator).
 
         While another Waymark holds the write lock the whole operation is tried
         again (it was rolled back, so nothing happened twice), for about
@@ -470,7 +476,7 @@ class Library:
         done = Committed(getattr(op, "__name__", "op"), result, changes, initiator)
         for listener in list(self._listeners):
             listener(done)
-        return result
+        return done
 
     def read(self, fn: Callable[..., R], *args: Any, **kwargs: Any) -> R:
         def attempt() -> R:

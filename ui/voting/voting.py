@@ -46,8 +46,6 @@ from journey.queries import (
     note_places,
     participants_of,
     rounds_of,
-    visible_votes,
-    vote_colours,
 )
 
 from ..commands import map_commands as cmd
@@ -86,7 +84,6 @@ class Voting(QObject):
         self.participant_id: str | None = None
         self.state: RoundState | None = None
         self.results_round: str | None = None
-        self._filtered: set[str] = set()  # maps whose dots differ from load_map's
         self._filtering = False
         self._pressed = False
         self._dots_doc: Any = None  # the document with the "voting" style layer
@@ -465,24 +462,15 @@ class Voting(QObject):
         self._apply_filter()
 
     def _apply_filter(self) -> None:
+        """Tell the document which dots the room may see: the active round's (of a
+        round hiding its totals, only the voter's own); the document reads just those."""
         doc = self.window.doc
         if doc is None or self._filtering or not isValid(self.bar):
             return
         active = self.round_id if (self.state is not None
                                    and self.state.round.map_id == doc.map_id) else None
-        wanted = self.library.read(visible_votes, doc.map_id, active, self.participant_id)
-        if wanted is None:
-            if doc.map_id not in self._filtered:
-                return
-            wanted = self.library.read(vote_colours, doc.data.session.id, map_id=doc.map_id)
-            self._filtered.discard(doc.map_id)
-        else:
-            self._filtered.add(doc.map_id)
-        if wanted == doc.data.votes:
-            return
         self._filtering = True
         try:
-            doc.data.votes = wanted
-            doc.set_style(doc.style)  # lays out again and tells the scene
+            doc.set_vote_view(active, self.participant_id if active else None)
         finally:
             self._filtering = False
