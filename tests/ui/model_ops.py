@@ -20,8 +20,9 @@ from sqlmodel import select
 from canvas.note_drag import DropTarget, NoteDrag
 from journey.models import LaneKind, Vote, VoteRound
 from journey.ops import SCALES
-from journey.queries import rounds_of
+from journey.queries import parked_notes, participants_of, rounds_of
 from ui.commands import map_commands as cmd
+from ui.commands import session_commands as sc
 from ui.main_window import MainWindow
 
 WORDS = ("queue", "price", "trial", "barista", "app", "refund", "Café", "☕", "配送",
@@ -29,6 +30,8 @@ WORDS = ("queue", "price", "trial", "barista", "app", "refund", "Café", "☕", 
 KINDS = [k.value for k in LaneKind]
 MAX_STAGES, MIN_STAGES = 6, 3
 MAX_LANES, MIN_LANES = 7, 3
+COLOURS = ("#D55E00", "#0072B2", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442",
+           "#000000")
 MAX_POINTS, MAX_CURVES, MAX_ROUNDS = 24, 3, 4
 
 
@@ -383,6 +386,51 @@ class Runner:
         v.retract(self.rng.choice([n for pid, n in cast if pid == v.participant_id]))
         return "retract"
 
+    # -- the session: people, personas, the parking lot ---------------------------------
+    def session(self) -> str:
+        """Edits outside the map's own door (the session details, the parking lot): the
+        library tells the window, which catches up from what the commit changed."""
+        w, rng, lib = self.w, self.rng, self.w.library
+        sid = w.session_id
+        people = lib.read(participants_of, sid)
+        roll = rng.random()
+        if roll < 0.25:  # a participant's colour: every one of their dots
+            w.push(sc.edit_participant(lib, rng.choice(people).id, colour=rng.choice(COLOURS)))
+            return "participant colour"
+        if roll < 0.35 and len(people) < 9:
+            w.push(sc.AddParticipants(lib, sid, [(f"Guest {rng.randrange(99)}",
+                                                  rng.choice(COLOURS), 3)]))
+            return "add participant"
+        if roll < 0.45 and len(people) > 5:  # their dots stay, unnamed
+            w.push(sc.delete_participant(lib, rng.choice(people).id))
+            return "remove participant"
+        if roll < 0.55:
+            w.push(sc.update_session(lib, sid, title=rng.choice(
+                ["Coffee subscription", "Coffee · round two", "Café ☕ 配送"])))
+            return "session title"
+        if roll < 0.65:
+            persona = rng.choice(list(w.data.personas.values()))
+            w.push(sc.edit_persona(lib, persona.id, name=rng.choice(
+                ["Maya, the busy commuter", "Maya", "Theo", "Theo, the gift buyer"])))
+            return "rename persona"
+        if roll < 0.72:
+            w.push(sc.set_map_persona(lib, w.map_id, rng.choice(
+                [None, *w.data.personas])))
+            return "map persona"
+        parked = lib.read(parked_notes, sid)
+        if roll < 0.86 or not parked:  # Park the selected notes
+            ids = self.visible_notes(rng.choice([1, 1, 2]))
+            if not ids:
+                return "park (none)"
+            self.na.select(ids)
+            w.workshop.parking.park_selected()
+            return "park"
+        stage, lane = self.cell()  # a parked note dropped on a cell
+        n = len(w.data.notes.get((stage, lane), []))
+        w.workshop.parking.place([p.id for p in rng.sample(parked, min(len(parked), 2))],
+                                 (stage, lane), rng.choice([None, rng.randint(0, n)]))
+        return "place parked"
+
     # -- the stack -----------------------------------------------------------------------
     def undo(self) -> str:
         for _ in range(self.rng.choice([1, 1, 1, 3])):
@@ -404,7 +452,7 @@ class Runner:
             (lambda: self.on_selection("paste"), 0 if n > 60 else 2),
             (lambda: self.on_selection("cut"), 2),
             (self.stage, 6), (self.lane, 6), (self.curve, 7), (self.voting, 4 if self.vc.state is None else 12),
-            (self.undo, 14), (self.redo, 8),
+            (self.session, 4), (self.undo, 14), (self.redo, 8),
         ]
         ops, weights = zip(*choices, strict=True)
         return self.rng.choices(ops, weights)[0]()

@@ -51,7 +51,9 @@ OPERATIONS = 2000
 def snapshot_of(data: MapData) -> dict:
     """Everything the user can see of a map, in a comparable form."""
     return {
-        "title": (data.session.title, data.map.name, data.map.persona_id),
+        "title": (data.session.title, data.map.name, data.map.persona_id,
+                  data.persona.name if data.persona else None),
+        "personas": sorted((p.id, p.name, p.colour) for p in data.personas.values()),
         "stages": [(s.id, s.name, s.width, s.position) for s in data.stages],
         "lanes": [(ln.id, ln.name, ln.kind, ln.collapsed, ln.position) for ln in data.lanes],
         "notes": {k: [(n.id, n.text, n.colour, n.tags, n.author, n.position) for n in v]
@@ -229,6 +231,7 @@ def check(window: MainWindow, other: Library, step: int, what: str) -> None:
                                      .group_by(vt.c.participant_id)).all())
             status = conn.execute(select(rt.c.status).where(rt.c.id == rid)).scalar_one()
         same(voting.state.round.status, status, at, "round status")
+        used.pop(None, None)  # the dots of someone removed stay, unnamed
         same({p: u for p, u in voting.state.used.items() if u}, used, at, "dots used")
     assert window.note_actions.editor is None and window.note_actions.input.drag is None, at
     se = window.structure
@@ -268,6 +271,8 @@ REQUIRED = {
     "add point", "move point", "label point", "delete point", "add curve", "scale",
     "start round", "vote", "vote selected", "retract", "reveal", "close round",
     "reopen round", "delete round",
+    "participant colour", "add participant", "remove participant", "session title",
+    "rename persona", "map persona", "park", "place parked",
 }
 #: What changes only what the window shows (no undo step), tried at least once.
 VIEW_ONLY = {"choose voter", "enter round", "leave voting", "vote refused"}
