@@ -93,12 +93,16 @@ class _CellPart:
     """One cell's notes as last laid out: the data list they came from, the cell's
     column count and note width, row heights, the cell's note origin and the boxes."""
 
-    __slots__ = ("source", "shape", "rows", "origin", "boxes")
+    __slots__ = ("source", "shape", "rows", "origin", "boxes", "cellbox", "memo")
 
-    def __init__(self, source: list | None, shape: tuple, rows: list[float]) -> None:
+    def __init__(self, source: list | None, shape: tuple, rows: list[float],
+                 memo: dict | None = None) -> None:
         self.source, self.shape, self.rows = source, shape, rows
         self.origin: tuple[float, float] | None = None
         self.boxes: tuple[NoteBox, ...] = ()
+        self.cellbox: CellBox | None = None
+        #: note id -> (the Note, its dots list, its box) as last made in this cell
+        self.memo: dict = memo or {}
 
 
 class Layouter:
@@ -164,7 +168,7 @@ class Layouter:
                         or part.shape != shape):
                     rows = [] if lane.collapsed else _cell_rows(
                         source or [], data.votes, shape[0], shape[1], st)
-                    part = _CellPart(source, shape, rows)
+                    part = _CellPart(source, shape, rows, part.memo if part else None)
                 parts[key] = part
         self._parts = parts
 
@@ -194,26 +198,40 @@ class Layouter:
                 part = parts[key]
                 cell = Rect(srect.x, lrect.y, srect.w, lrect.h)
                 cell_notes = part.source or []
-                row_geo = []
-                top = cell.y + top_offset + st.cell_pad
-                for rh in part.rows:
-                    row_geo.append((top, rh))
-                    top += rh + st.note_gap
-                cells.append(CellBox(stage.id, lane.id, cell, lane.kind,
-                                     len(cell_notes) if lane.collapsed else 0, tuple(row_geo)))
+                box = part.cellbox
+                if box is None or box.rect != cell or box.kind != lane.kind:
+                    row_geo = []
+                    top = cell.y + top_offset + st.cell_pad
+                    for rh in part.rows:
+                        row_geo.append((top, rh))
+                        top += rh + st.note_gap
+                    box = part.cellbox = CellBox(
+                        stage.id, lane.id, cell, lane.kind,
+                        len(cell_notes) if lane.collapsed else 0, tuple(row_geo))
+                cells.append(box)
                 if lane.collapsed or not cell_notes:
-                    part.boxes, part.origin = (), None
+                    part.boxes, part.origin, part.memo = (), None, {}
                     continue
                 origin = (cell.x + st.cell_pad, cell.y + top_offset + st.cell_pad)
-                if part.origin is None:
-                    c, nw = part.shape[0], part.shape[1]
+                if part.origin is None:  # re-fitted: a note whose row, box and dots
+                    c, nw = part.shape[0], part.shape[1]  # are as before keeps its box
+                    row_geo, memo, made = box.rows, part.memo, {}
                     boxes = []
+                    votes = data.votes
                     for i, note in enumerate(cell_notes):
                         r, k = divmod(i, c)
                         ry, rh = row_geo[r]
                         rect = Rect(origin[0] + k * (nw + st.note_gap), ry, nw, rh)
-                        boxes.append(note_box(note, rect, data.votes.get(note.id, ()), st))
-                    part.boxes = tuple(boxes)
+                        dots = votes.get(note.id, ())
+                        was = memo.get(note.id)
+                        if was is not None and was[0] is note and was[1] is dots and \
+                                was[2].rect == rect:
+                            nb = was[2]
+                        else:
+                            nb = note_box(note, rect, dots, st)
+                        made[note.id] = (note, dots, nb)
+                        boxes.append(nb)
+                    part.boxes, part.memo = tuple(boxes), made
                 elif part.origin != origin:
                     dx, dy = origin[0] - part.origin[0], origin[1] - part.origin[1]
                     was = part.boxes
@@ -221,6 +239,7 @@ class Layouter:
                         b.moved_to(Rect(b.rect.x + dx, b.rect.y + dy, b.rect.w, b.rect.h))
                         for b in was)
                     shifted[key] = (was, dx, dy)
+                    part.memo = {}
                 part.origin = origin
                 by_cell[key] = part.boxes
                 notes.extend(part.boxes)

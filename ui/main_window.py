@@ -10,6 +10,7 @@ and the poster options are remembered with QSettings ("Waymark", "Waymark").
 
 from __future__ import annotations
 
+import gc
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -329,6 +330,10 @@ class MainWindow(QMainWindow):
         self._fit_pending = True
         if self.isVisible():
             self._fit_if_pending()
+        # The map's rows, boxes and items live as long as it is open: move them out of
+        # the collector's sight, so a full collection during an edit scans only what
+        # the edits made (at 5,000 notes one scanning everything took 300-450 ms).
+        gc.freeze()
 
     def reload(self) -> None:
         """Read the current map again, lay it out, and update the items in place."""
@@ -387,7 +392,8 @@ class MainWindow(QMainWindow):
             self.open_session(self.session_id, current)
             return
         try:
-            self.reload()
+            if self.doc is not None:
+                self.doc.refresh(done.changes)  # only what the commit changed
         except NotFound:
             self.open_session(self.session_id)
 

@@ -6,9 +6,9 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-from sqlalchemy import insert
+from sqlalchemy import and_, insert, or_
 from sqlmodel import Session as Db
-from sqlmodel import select
+from sqlmodel import col, select
 
 from ..errors import InvalidEdit
 from ..models import JourneyMap, Lane, Note, Stage, Vote, new_id, now_iso
@@ -161,9 +161,12 @@ def add_notes(db: Db, items: Iterable[NewNote]) -> list[Note]:
 def _cell_notes(db: Db, cells: Iterable[tuple[str, str]]) -> dict[tuple[str, str], list[Note]]:
     """The notes of these cells, in order, with one query (by their stages)."""
     wanted = set(cells)
-    stage_ids = sorted({stage_id for stage_id, _ in wanted})
     out: dict[tuple[str, str], list[Note]] = {}
-    for note in db.exec(select(Note).where(Note.stage_id.in_(stage_ids))):  # type: ignore[attr-defined]
+    if not wanted:
+        return out
+    where = or_(*(and_(col(Note.stage_id) == s, col(Note.lane_id) == ln)
+                  for s, ln in sorted(wanted)))  # each cell by its own index lookups
+    for note in db.exec(select(Note).where(where)):
         if (note.stage_id, note.lane_id) in wanted:
             out.setdefault((note.stage_id, note.lane_id), []).append(note)
     for notes in out.values():

@@ -145,14 +145,15 @@ class ParkingLot(QObject):
         viewport = window.view.viewport()
         viewport.setAcceptDrops(True)
         viewport.installEventFilter(self)
-        window.scene.layoutApplied.connect(self.refresh)
         window.windowTitleChanged.connect(self.refresh)  # another session, maybe without maps
-        # Commits without a map open (or from elsewhere) reach us through the library.
+        # Every commit (the window's, a dialog's, another program's) reaches us through
+        # the library; only those that touched parked notes are read again.
         ref = weakref.ref(self)
 
-        def committed(_done: Committed) -> None:
+        def committed(done: Committed) -> None:
             lot = ref()
-            if lot is not None and isValid(lot) and isValid(lot.list):
+            if lot is not None and isValid(lot) and isValid(lot.list) and \
+                    done.changes.touches("parking", "sessions"):
                 lot.refresh()
 
         unsubscribe = window.library.subscribe(committed)
